@@ -1,0 +1,239 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/oktsec/oktsec/bundle"
+	"github.com/oktsec/oktsec/dsl"
+	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/rules"
+	"github.com/spf13/cobra"
+)
+
+func newRulesCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "Compile, list, explain and test rule sets (the built-in set unless a directory is given)",
+	}
+	cmd.AddCommand(newRulesCompileCmd(), newRulesListCmd(), newRulesExplainCmd(), newRulesTestCmd())
+	return cmd
+}
+
+func dirArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return ""
+}
+
+func newRulesCompileCmd() *cobra.Command {
+	var output string
+	var strict bool
+	cmd := &cobra.Command{
+		Use:   "compile [DIR]",
+		Short: "Compile a rule set, print diagnostics and lints, and optionally write a bundle",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			srcs, err := rules.Sources(dirArg(args))
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			set, diags := dsl.Compile(srcs)
+			for _, d := range diags {
+				fmt.Fprintln(cmd.ErrOrStderr(), d.Error())
+			}
+			if set == nil {
+				return &exitError{code: exitFindings, err: fmt.Errorf("%d error(s)", len(diags.Errors()))}
+			}
+			db, err := engine.Compile(set)
+			if err != nil {
+				return &exitError{code: exitFindings, err: err}
+			}
+			st := db.Stats()
+			fmt.Fprintf(cmd.OutOrStdout(), "compiled %d rules: %d distinct patterns, %d prefilter literals, %d without prefilter; %d lint warning(s)\n",
+				st.Rules, st.Patterns, st.Literals, st.ScanAll, len(diags.Warnings()))
+			if output != "" {
+				if err := writeBundle(output, srcs, set); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", output)
+			}
+			if strict && len(diags.Warnings()) > 0 {
+				return &exitError{code: exitFindings, err: fmt.Errorf("--strict: %d lint warning(s)", len(diags.Warnings()))}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the compiled bundle to this file")
+	cmd.Flags().BoolVar(&strict, "strict", false, "fail on lint warnings too")
+	return cmd
+}
+
+func writeBundle(path string, srcs []dsl.Source, set *ir.RuleSet) error {
+	names := make([]string, len(srcs))
+	for i, s := range srcs {
+		names[i] = s.Name
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("create bundle: %w", err)
+	}
+	b := &bundle.Bundle{Created: time.Now().UTC(), Backend: "go", Sources: names, Rules: set}
+	if err := bundle.Write(f, b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close bundle: %w", err)
+	}
+	return nil
+}
+
+// ruleSummary is one entry of `rules list --format json`.
+type ruleSummary struct {
+	ID       string       `json:"id"`
+	Severity ir.Severity  `json:"severity"`
+	Decision string       `json:"decision"`
+	Category string       `json:"category"`
+	Title    string       `json:"title"`
+	Scope    []ir.Surface `json:"scope"`
+	File     string       `json:"file"`
+	Line     int          `json:"line"`
+}
+
+func newRulesListCmd() *cobra.Command {
+	var format, bundlePath string
+	cmd := &cobra.Command{
+		Use:   "list [DIR]",
+		Short: "List rules, one per line with the id first",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			set, err := loadRuleSet(dirArg(args), bundlePath)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			switch format {
+			case "text":
+				for _, r := range set.Rules.Rules {
+					fmt.Fprintf(out, "%-26s %-8s %-20s %s\n", r.ID, r.Severity, r.Category, r.Title())
+				}
+			case "json":
+				list := make([]ruleSummary, 0, len(set.Rules.Rules))
+				for _, r := range set.Rules.Rules {
+					scope := r.Scope
+					if len(scope) == 0 {
+						scope = []ir.Surface{ir.ScopeAny}
+					}
+					list = append(list, ruleSummary{ID: r.ID, Severity: r.Severity, Decision: string(engine.DecisionFor(r.Severity)),
+						Category: r.Category, Title: r.Title(), Scope: scope, File: r.Pos.File, Line: r.Pos.Line})
+				}
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(list)
+			default:
+				return usageErr("--format must be text or json, not %q", format)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&bundlePath, "bundle", "", "list the rules of a compiled bundle")
+	return cmd
+}
+
+func newRulesExplainCmd() *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "explain ID",
+		Short: "Show a rule: title, severity and decision, scope, remediation and its source",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			set, err := loadRuleSet(dir, "")
+			if err != nil {
+				return err
+			}
+			r := set.DB.Rule(args[0])
+			if r == nil {
+				return usageErr("no rule %q (see oktsec rules list)", args[0])
+			}
+			writeExplain(cmd.OutOrStdout(), r)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "rules", "", "directory of .okt rule files instead of the built-in set")
+	return cmd
+}
+
+func writeExplain(w io.Writer, r *ir.Rule) {
+	scope := "any"
+	if len(r.Scope) > 0 {
+		parts := make([]string, len(r.Scope))
+		for i, s := range r.Scope {
+			parts[i] = string(s)
+		}
+		scope = strings.Join(parts, ", ")
+	}
+	fmt.Fprintf(w, "%s — %s\n\n", r.ID, r.Title())
+	fmt.Fprintf(w, "  severity:    %s (decision: %s)\n", r.Severity, engine.DecisionFor(r.Severity))
+	fmt.Fprintf(w, "  category:    %s\n", r.Category)
+	fmt.Fprintf(w, "  scope:       %s\n", scope)
+	fmt.Fprintf(w, "  defined at:  %s\n", r.Pos)
+	fmt.Fprintf(w, "  remediation: %s\n", r.Meta["remediation"])
+	for k, v := range r.Meta {
+		if k != "title" && k != "remediation" {
+			fmt.Fprintf(w, "  %s: %s\n", k, v)
+		}
+	}
+	if r.Source != "" {
+		fmt.Fprintf(w, "\n%s\n", r.Source)
+	}
+}
+
+func newRulesTestCmd() *cobra.Command {
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "test [DIR]",
+		Short: "Run every rule's embedded examples; fail on a missed match or a false hit",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			set, err := loadRuleSet(dirArg(args), "")
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			passed, failed := 0, 0
+			for _, o := range rules.RunExamples(set) {
+				if o.Passed() {
+					passed++
+					if verbose {
+						fmt.Fprintf(out, "ok   %s %s\n", o.Rule.ID, o.Example.Pos)
+					}
+					continue
+				}
+				failed++
+				what := "match example did not fire"
+				if !o.Example.Match {
+					what = "nomatch example fired"
+				}
+				fmt.Fprintf(out, "FAIL %s: %s: %s: %q\n", o.Example.Pos, o.Rule.ID, what, o.Example.Text)
+			}
+			for _, l := range set.Lints {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", l.Error())
+			}
+			fmt.Fprintf(out, "rules: %d passed, %d failed\n", passed, failed)
+			if failed > 0 {
+				return &exitError{code: exitFindings}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list passing examples too")
+	return cmd
+}

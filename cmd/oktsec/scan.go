@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/rules"
+	"github.com/spf13/cobra"
+)
+
+// scanOptions are the flags of `oktsec scan`.
+type scanOptions struct {
+	format   string
+	failOn   string
+	rulesDir string
+	bundle   string
+	chunk    int
+}
+
+// fileResult is the scan of one input.
+type fileResult struct {
+	Path   string
+	Result *engine.Result
+	Size   int
+	ScanNS int64
+}
+
+func newScanCmd() *cobra.Command {
+	o := &scanOptions{}
+	cmd := &cobra.Command{
+		Use:   "scan [FILE|DIR|-]...",
+		Short: "Scan files, directories or standard input with the rules",
+		Long: `Scan content offline: a JSON-RPC message (its strings are attributed to surfaces such as
+tool.args and tool.result), JSON Lines of messages, or any document, log or binary file.
+
+Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage or input error.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runScan(cmd, o, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.format, "format", "text", "output format: text, json, jsonl or sarif")
+	f.StringVar(&o.failOn, "fail-on", "high", "exit 1 when a finding has at least this severity (critical, high, medium, low, info)")
+	f.StringVar(&o.rulesDir, "rules", "", "directory of .okt rule files to use instead of the built-in set")
+	f.StringVar(&o.bundle, "bundle", "", "compiled rule bundle to use instead of the built-in set")
+	f.IntVar(&o.chunk, "chunk", 0, "feed each input to the stream scanner in writes of this many bytes")
+	return cmd
+}
+
+func loadRuleSet(dir, bundlePath string) (*rules.Set, error) {
+	switch {
+	case dir != "" && bundlePath != "":
+		return nil, usageErr("--rules and --bundle cannot be used together")
+	case bundlePath != "":
+		return rules.LoadBundle(bundlePath)
+	}
+	set, err := rules.Load(dir)
+	if err != nil {
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("load rules: %w", err)}
+	}
+	return set, nil
+}
+
+func runScan(cmd *cobra.Command, o *scanOptions, args []string) error {
+	failOn, err := ir.ParseSeverity(o.failOn)
+	if err != nil {
+		return usageErr("--fail-on: %v", err)
+	}
+	switch o.format {
+	case "text", "json", "jsonl", "sarif":
+	default:
+		return usageErr("--format must be text, json, jsonl or sarif, not %q", o.format)
+	}
+	if o.chunk < 0 {
+		return usageErr("--chunk must be positive")
+	}
+	inputs, err := expandInputs(args)
+	if err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	if o.format == "json" && len(inputs) > 1 {
+		return usageErr("--format json describes one input; use --format jsonl for %d inputs", len(inputs))
+	}
+	set, err := loadRuleSet(o.rulesDir, o.bundle)
+	if err != nil {
+		return err
+	}
+	scanner := engine.NewScanner(set.DB)
+	out := bufio.NewWriter(cmd.OutOrStdout())
+	defer out.Flush()
+
+	var results []fileResult
+	worst := false
+	for _, in := range inputs {
+		data, err := readInput(cmd.InOrStdin(), in)
+		if err != nil {
+			out.Flush()
+			return &exitError{code: exitUsage, err: err}
+		}
+		start := time.Now()
+		res, err := scanBytes(scanner, data, o.chunk)
+		if err != nil {
+			out.Flush()
+			return &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", in, err)}
+		}
+		fr := fileResult{Path: in, Result: res, Size: len(data), ScanNS: time.Since(start).Nanoseconds()}
+		if max, ok := res.Max(); ok && max >= failOn {
+			worst = true
+		}
+		switch o.format {
+		case "text":
+			writeText(out, fr, set.DB)
+		case "jsonl":
+			if err := writeJSONL(out, fr); err != nil {
+				return err
+			}
+		default:
+			results = append(results, fr)
+		}
+	}
+	switch o.format {
+	case "json":
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(results[0].Result); err != nil {
+			return fmt.Errorf("write json: %w", err)
+		}
+	case "sarif":
+		if err := writeSARIF(out, results, set.DB); err != nil {
+			return err
+		}
+	}
+	if worst {
+		out.Flush()
+		return &exitError{code: exitFindings}
+	}
+	return nil
+}
+
+// scanBytes scans data whole, or through a stream in chunk-sized writes.
+func scanBytes(s *engine.Scanner, data []byte, chunk int) (*engine.Result, error) {
+	if chunk == 0 {
+		return s.Scan(data), nil
+	}
+	st := s.NewStream(len(data) + 1)
+	for off := 0; off < len(data); off += chunk {
+		end := min(off+chunk, len(data))
+		if _, err := st.Write(data[off:end]); err != nil {
+			return nil, err
+		}
+	}
+	return st.Close()
+}
+
+const stdinName = "-"
+
+// expandInputs turns the arguments into a list of files: directories are walked recursively
+// (regular files only, in name order); no argument means standard input.
+func expandInputs(args []string) ([]string, error) {
+	if len(args) == 0 {
+		return []string{stdinName}, nil
+	}
+	var out []string
+	for _, a := range args {
+		if a == stdinName {
+			out = append(out, a)
+			continue
+		}
+		info, err := os.Stat(a)
+		if err != nil {
+			return nil, fmt.Errorf("input: %w", err)
+		}
+		if !info.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		var files []string
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.Type().IsRegular() {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walk %s: %w", a, err)
+		}
+		sort.Strings(files)
+		out = append(out, files...)
+	}
+	return out, nil
+}
+
+func readInput(stdin io.Reader, name string) ([]byte, error) {
+	if name == stdinName {
+		data, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, fmt.Errorf("read standard input: %w", err)
+		}
+		return data, nil
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("read input: %w", err)
+	}
+	return data, nil
+}
+
+func displayName(path string) string {
+	if path == stdinName {
+		return "<stdin>"
+	}
+	return path
+}
+
+func writeText(w io.Writer, fr fileResult, db *engine.Database) {
+	res := fr.Result
+	fmt.Fprintf(w, "%s: %s (%d finding%s)\n", displayName(fr.Path), strings.ToUpper(string(res.Verdict)),
+		len(res.Findings), plural(len(res.Findings)))
+	for _, f := range res.Findings {
+		title := ""
+		if r := db.Rule(f.Rule); r != nil {
+			title = r.Title()
+		}
+		fmt.Fprintf(w, "  %-8s %-24s %-18s %-16s %d-%d  %s\n      %q\n",
+			f.Severity, f.Rule, f.Category, f.Surface, f.Start, f.End, title, f.Excerpt)
+	}
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// jsonlRecord is one line of --format jsonl: the json object plus path and scan time.
+type jsonlRecord struct {
+	Path     string           `json:"path"`
+	Verdict  engine.Decision  `json:"verdict"`
+	Findings []engine.Finding `json:"findings"`
+	ScanNS   int64            `json:"scan_ns"`
+}
+
+func writeJSONL(w io.Writer, fr fileResult) error {
+	rec := jsonlRecord{Path: displayName(fr.Path), Verdict: fr.Result.Verdict, Findings: fr.Result.Findings, ScanNS: fr.ScanNS}
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("write jsonl: %w", err)
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}

@@ -1,0 +1,341 @@
+// Package jsonscan walks JSON text and reports every string (keys and values) with its path, its
+// decoded bytes (escapes undone) and a map from decoded offsets back to the input. It is a small
+// hand-written scanner because the standard decoder reports neither string positions nor how
+// escapes map to input bytes.
+package jsonscan
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/oktsec/oktsec/engine/normalize"
+)
+
+// MaxDepth bounds nesting; deeper input is rejected as not JSON.
+const MaxDepth = 512
+
+// PathElem is one step of a path: an object key or an array index.
+type PathElem struct {
+	Key   string
+	Index int // -1 for object keys
+}
+
+// String is one JSON string found in the input.
+type String struct {
+	// Path leads from the top-level value to the string (for a key, to the object holding it).
+	Path []PathElem
+	// IsKey is true for object keys.
+	IsKey bool
+	// Doc is the index of the top-level value the string belongs to (JSON Lines input has many).
+	Doc int
+	// Start and End are the offsets of the string's contents in the input (inside the quotes).
+	Start, End int
+	// Text is the decoded string.
+	Text []byte
+	// Map maps Text offsets to input offsets (nil: Text is input[Start:End]).
+	Map *normalize.Map
+}
+
+// Value is a top-level JSON value with its scalar fields needed to classify it.
+type Value struct {
+	Start, End int
+}
+
+// ErrNotJSON wraps every syntax error.
+var ErrNotJSON = errors.New("not JSON")
+
+type scanner struct {
+	in   []byte
+	pos  int
+	path []PathElem
+	doc  int
+	emit func(String)
+}
+
+// Scan walks every top-level value of in (one JSON value, or several separated by white space as
+// in JSON Lines) and calls emit for each string. It returns the top-level values' spans, or an
+// error wrapping ErrNotJSON.
+func Scan(in []byte, emit func(String)) ([]Value, error) {
+	s := &scanner{in: in, emit: emit}
+	var docs []Value
+	s.skipSpace()
+	if s.pos == len(in) {
+		return nil, fmt.Errorf("%w: empty input", ErrNotJSON)
+	}
+	for s.pos < len(in) {
+		start := s.pos
+		if err := s.value(0); err != nil {
+			return nil, err
+		}
+		docs = append(docs, Value{Start: start, End: s.pos})
+		s.doc++
+		s.skipSpace()
+	}
+	return docs, nil
+}
+
+func (s *scanner) errorf(format string, args ...any) error {
+	return fmt.Errorf("%w: offset %d: %s", ErrNotJSON, s.pos, fmt.Sprintf(format, args...))
+}
+
+func (s *scanner) skipSpace() {
+	for s.pos < len(s.in) {
+		switch s.in[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) value(depth int) error {
+	if depth > MaxDepth {
+		return s.errorf("nesting deeper than %d", MaxDepth)
+	}
+	s.skipSpace()
+	if s.pos >= len(s.in) {
+		return s.errorf("unexpected end of input")
+	}
+	switch c := s.in[s.pos]; {
+	case c == '{':
+		return s.object(depth)
+	case c == '[':
+		return s.array(depth)
+	case c == '"':
+		str, err := s.str()
+		if err != nil {
+			return err
+		}
+		str.Path = append([]PathElem(nil), s.path...)
+		s.emit(str)
+		return nil
+	case c == 't':
+		return s.word("true")
+	case c == 'f':
+		return s.word("false")
+	case c == 'n':
+		return s.word("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return s.number()
+	default:
+		return s.errorf("unexpected character %q", c)
+	}
+}
+
+func (s *scanner) word(w string) error {
+	if len(s.in)-s.pos < len(w) || string(s.in[s.pos:s.pos+len(w)]) != w {
+		return s.errorf("invalid literal")
+	}
+	s.pos += len(w)
+	return nil
+}
+
+func (s *scanner) number() error {
+	start := s.pos
+	if s.in[s.pos] == '-' {
+		s.pos++
+	}
+	digits := func() int {
+		n := 0
+		for s.pos < len(s.in) && s.in[s.pos] >= '0' && s.in[s.pos] <= '9' {
+			s.pos++
+			n++
+		}
+		return n
+	}
+	if digits() == 0 {
+		return s.errorf("invalid number")
+	}
+	if s.pos < len(s.in) && s.in[s.pos] == '.' {
+		s.pos++
+		if digits() == 0 {
+			return s.errorf("invalid number")
+		}
+	}
+	if s.pos < len(s.in) && (s.in[s.pos] == 'e' || s.in[s.pos] == 'E') {
+		s.pos++
+		if s.pos < len(s.in) && (s.in[s.pos] == '+' || s.in[s.pos] == '-') {
+			s.pos++
+		}
+		if digits() == 0 {
+			return s.errorf("invalid number")
+		}
+	}
+	if s.pos == start {
+		return s.errorf("invalid number")
+	}
+	return nil
+}
+
+func (s *scanner) object(depth int) error {
+	s.pos++ // {
+	s.skipSpace()
+	if s.pos < len(s.in) && s.in[s.pos] == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		s.skipSpace()
+		if s.pos >= len(s.in) || s.in[s.pos] != '"' {
+			return s.errorf("expected object key")
+		}
+		key, err := s.str()
+		if err != nil {
+			return err
+		}
+		key.Path = append([]PathElem(nil), s.path...)
+		key.IsKey = true
+		s.emit(key)
+		s.skipSpace()
+		if s.pos >= len(s.in) || s.in[s.pos] != ':' {
+			return s.errorf("expected ':' after object key")
+		}
+		s.pos++
+		s.path = append(s.path, PathElem{Key: string(key.Text), Index: -1})
+		if err := s.value(depth + 1); err != nil {
+			return err
+		}
+		s.path = s.path[:len(s.path)-1]
+		s.skipSpace()
+		if s.pos >= len(s.in) {
+			return s.errorf("unterminated object")
+		}
+		switch s.in[s.pos] {
+		case ',':
+			s.pos++
+		case '}':
+			s.pos++
+			return nil
+		default:
+			return s.errorf("expected ',' or '}' in object")
+		}
+	}
+}
+
+func (s *scanner) array(depth int) error {
+	s.pos++ // [
+	s.skipSpace()
+	if s.pos < len(s.in) && s.in[s.pos] == ']' {
+		s.pos++
+		return nil
+	}
+	for i := 0; ; i++ {
+		s.path = append(s.path, PathElem{Index: i})
+		if err := s.value(depth + 1); err != nil {
+			return err
+		}
+		s.path = s.path[:len(s.path)-1]
+		s.skipSpace()
+		if s.pos >= len(s.in) {
+			return s.errorf("unterminated array")
+		}
+		switch s.in[s.pos] {
+		case ',':
+			s.pos++
+		case ']':
+			s.pos++
+			return nil
+		default:
+			return s.errorf("expected ',' or ']' in array")
+		}
+	}
+}
+
+// str decodes the string starting at the opening quote.
+func (s *scanner) str() (String, error) {
+	s.pos++ // opening quote
+	start := s.pos
+	// Fast path: no escapes.
+	i := s.pos
+	for i < len(s.in) {
+		c := s.in[i]
+		if c == '"' {
+			s.pos = i + 1
+			return String{Doc: s.doc, Start: start, End: i, Text: s.in[start:i]}, nil
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		i++
+	}
+	var out []byte
+	m := &normalize.Map{}
+	out = append(out, s.in[start:i]...)
+	m.Add(i-start, i-start)
+	for i < len(s.in) {
+		c := s.in[i]
+		switch {
+		case c == '"':
+			s.pos = i + 1
+			return String{Doc: s.doc, Start: start, End: i, Text: out, Map: m}, nil
+		case c < 0x20:
+			s.pos = i
+			return String{}, s.errorf("control character in string")
+		case c != '\\':
+			j := i + 1
+			for j < len(s.in) && s.in[j] != '"' && s.in[j] != '\\' && s.in[j] >= 0x20 {
+				j++
+			}
+			out = append(out, s.in[i:j]...)
+			m.Add(j-i, j-i)
+			i = j
+			continue
+		}
+		if i+1 >= len(s.in) {
+			s.pos = i
+			return String{}, s.errorf("unterminated escape")
+		}
+		var r rune
+		n := 2
+		switch e := s.in[i+1]; e {
+		case '"', '\\', '/':
+			r = rune(e)
+		case 'b':
+			r = '\b'
+		case 'f':
+			r = '\f'
+		case 'n':
+			r = '\n'
+		case 'r':
+			r = '\r'
+		case 't':
+			r = '\t'
+		case 'u':
+			v, ok := hex4(s.in, i+2)
+			if !ok {
+				s.pos = i
+				return String{}, s.errorf("invalid \\u escape")
+			}
+			r, n = rune(v), 6
+			if utf16.IsSurrogate(r) {
+				r = utf8.RuneError
+				if w, ok := hex4(s.in, i+8); ok && s.in[i+6] == '\\' && s.in[i+7] == 'u' {
+					if pair := utf16.DecodeRune(rune(v), rune(w)); pair != utf8.RuneError {
+						r, n = pair, 12
+					}
+				}
+			}
+		default:
+			s.pos = i
+			return String{}, s.errorf("invalid escape \\%c", e)
+		}
+		before := len(out)
+		out = utf8.AppendRune(out, r)
+		m.Add(len(out)-before, n)
+		i += n
+	}
+	s.pos = i
+	return String{}, s.errorf("unterminated string")
+}
+
+func hex4(b []byte, at int) (uint64, bool) {
+	if at+4 > len(b) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(b[at:at+4]), 16, 32)
+	return v, err == nil
+}

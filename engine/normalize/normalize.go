@@ -1,0 +1,123 @@
+package normalize
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Ignorable reports whether r is removed before matching: format characters (zero-width space
+// and joiners, bidi controls, tag characters, soft hyphen), variation selectors and the other
+// default-ignorable code points (Hangul fillers, combining grapheme joiner).
+func Ignorable(r rune) bool {
+	if r < 0xAD {
+		return false
+	}
+	return unicode.In(r, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
+}
+
+// IsASCII reports whether b holds only ASCII bytes.
+func IsASCII(b []byte) bool {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := uint64(b[i]) | uint64(b[i+1])<<8 | uint64(b[i+2])<<16 | uint64(b[i+3])<<24 |
+			uint64(b[i+4])<<32 | uint64(b[i+5])<<40 | uint64(b[i+6])<<48 | uint64(b[i+7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// Text normalizes src: ignorable characters are removed, then NFKC is applied. It returns the
+// normalized text and the maps back to src (innermost last; Chain.Start maps to src). ASCII text
+// is returned as is, with no maps.
+func Text(src []byte) ([]byte, Chain) {
+	if IsASCII(src) {
+		return src, nil
+	}
+	stripped, strip := stripIgnorable(src)
+	out, nfkc := applyNFKC(stripped)
+	var chain Chain
+	if strip != nil {
+		chain = append(chain, strip)
+	}
+	if nfkc != nil {
+		chain = append(chain, nfkc)
+	}
+	return out, chain
+}
+
+// stripIgnorable removes ignorable runes; the map is nil when none were present.
+func stripIgnorable(src []byte) ([]byte, *Map) {
+	var out []byte
+	var m *Map
+	kept := 0 // src bytes up to here are accounted for
+	for i := 0; i < len(src); {
+		c := src[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(src[i:])
+		if !Ignorable(r) {
+			i += n
+			continue
+		}
+		if m == nil {
+			m = &Map{}
+			out = make([]byte, 0, len(src))
+		}
+		out = append(out, src[kept:i]...)
+		m.Add(i-kept, i-kept)
+		m.Add(0, n)
+		i += n
+		kept = i
+	}
+	if m == nil {
+		return src, nil
+	}
+	out = append(out, src[kept:]...)
+	m.Add(len(src)-kept, len(src)-kept)
+	return out, m
+}
+
+// applyNFKC normalizes to NFKC; the map is nil when the text was already normal.
+func applyNFKC(src []byte) ([]byte, *Map) {
+	if IsASCII(src) || norm.NFKC.QuickSpan(src) == len(src) {
+		return src, nil
+	}
+	out := make([]byte, 0, len(src)+len(src)/8)
+	m := &Map{}
+	var it norm.Iter
+	it.Init(norm.NFKC, src)
+	for !it.Done() {
+		start := it.Pos()
+		seg := it.Next()
+		out = append(out, seg...)
+		m.Add(len(seg), it.Pos()-start)
+	}
+	return out, m
+}
+
+// LowerASCII writes the ASCII lower-case form of src into dst (grown as needed) and returns it.
+// Non-ASCII bytes are copied unchanged, so offsets are preserved.
+func LowerASCII(dst, src []byte) []byte {
+	if cap(dst) < len(src) {
+		dst = make([]byte, len(src))
+	}
+	dst = dst[:len(src)]
+	for i, c := range src {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst[i] = c
+	}
+	return dst
+}

@@ -1,0 +1,258 @@
+// Package pattern analyses the regular expressions of rule strings: it bounds unbounded repeats,
+// computes the shortest and longest match in bytes, extracts the literals that every match must
+// contain (the prefilter), and derives the wide (UTF-16LE) and base64 forms of a pattern. It works on
+// regexp/syntax trees only and knows nothing of rules or matching.
+package pattern
+
+import (
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxWindow is the largest repetition bound a window may set (Go's regexp limit).
+const MaxWindow = 1000
+
+// MinSelective is the shortest prefilter literal that is considered selective.
+const MinSelective = 3
+
+// parseFlags are the flags of Go's regexp.Compile (Perl syntax, RE2 semantics).
+const parseFlags = syntax.Perl
+
+// Analysis describes a pattern ready for matching.
+type Analysis struct {
+	// Expr is the bounded expression, as accepted by regexp.Compile.
+	Expr string
+	// MinLen and MaxLen bound the length of any match, in bytes.
+	MinLen, MaxLen int
+	// Literals is the prefilter: every match contains at least one of them, compared after ASCII
+	// lower-casing of both the literal and the text. Empty when no literal could be found.
+	Literals []string
+	// FoldKS is true when a case-insensitive literal contains 'k' or 's', which Go also matches
+	// as U+212A KELVIN SIGN and U+017F LATIN SMALL LETTER LONG S; text containing those runes
+	// must then be scanned without the prefilter.
+	FoldKS bool
+	// Bounded is true when the window bounded at least one repeat.
+	Bounded bool
+}
+
+// Selective reports whether the prefilter literals are long enough to be selective.
+func (a *Analysis) Selective() bool {
+	if len(a.Literals) == 0 {
+		return false
+	}
+	for _, l := range a.Literals {
+		if len(l) < MinSelective {
+			return false
+		}
+	}
+	return true
+}
+
+// Parse parses a Go RE2 expression with the flags regexp.Compile uses.
+func Parse(expr string) (*syntax.Regexp, error) {
+	return syntax.Parse(expr, parseFlags)
+}
+
+// Analyze bounds expr with window (0: unbounded repeats are an error), checks that it cannot
+// match the empty string, and computes its lengths and prefilter literals. fast, when not empty,
+// replaces the derived prefilter.
+func Analyze(expr string, window int, fast string) (*Analysis, error) {
+	re, err := Parse(expr)
+	if err != nil {
+		return nil, err
+	}
+	if window < 0 || window > MaxWindow {
+		return nil, fmt.Errorf("window %d out of range 1..%d", window, MaxWindow)
+	}
+	a := &Analysis{}
+	if a.Bounded, err = bound(re, window); err != nil {
+		return nil, err
+	}
+	a.Expr = re.String()
+	if _, err := regexp.Compile(a.Expr); err != nil {
+		return nil, fmt.Errorf("bounded expression does not compile: %w", err)
+	}
+	a.MinLen, a.MaxLen = minLen(re), maxLen(re)
+	if a.MinLen == 0 {
+		return nil, fmt.Errorf("pattern can match the empty string")
+	}
+	if fast != "" {
+		a.Literals = []string{asciiLower(fast)}
+		a.FoldKS = true // conservative: the override is compared case-insensitively
+	} else {
+		inf := analyze(re)
+		a.Literals = inf.required()
+		a.FoldKS = inf.foldKS
+	}
+	return a, nil
+}
+
+// bound replaces unbounded repeats by repeats of at most window repetitions.
+func bound(re *syntax.Regexp, window int) (bool, error) {
+	bounded := false
+	var walk func(*syntax.Regexp) error
+	walk = func(r *syntax.Regexp) error {
+		for _, s := range r.Sub {
+			if err := walk(s); err != nil {
+				return err
+			}
+		}
+		min := -1
+		switch r.Op {
+		case syntax.OpStar:
+			min = 0
+		case syntax.OpPlus:
+			min = 1
+		case syntax.OpRepeat:
+			if r.Max == -1 {
+				min = r.Min
+			}
+		}
+		if min < 0 {
+			return nil
+		}
+		if window == 0 {
+			return fmt.Errorf("unbounded repeat %s needs a window", r.String())
+		}
+		max := window
+		if max < min {
+			max = min
+		}
+		*r = syntax.Regexp{Op: syntax.OpRepeat, Flags: r.Flags, Min: min, Max: max, Sub: []*syntax.Regexp{r.Sub[0]}}
+		bounded = true
+		return nil
+	}
+	return bounded, walk(re)
+}
+
+// UsesContext reports whether the expression looks at the text around a match: word boundaries,
+// line or text anchors.
+func UsesContext(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	}
+	for _, s := range re.Sub {
+		if UsesContext(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// foldOrbitLens returns the shortest and longest UTF-8 length among the case variants of r.
+func foldOrbitLens(r rune) (int, int) {
+	lo, hi := utf8.RuneLen(r), utf8.RuneLen(r)
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		n := utf8.RuneLen(f)
+		lo, hi = minInt(lo, n), maxInt(hi, n)
+	}
+	return lo, hi
+}
+
+func minLen(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			if re.Flags&syntax.FoldCase != 0 {
+				lo, _ := foldOrbitLens(r)
+				n += lo
+			} else {
+				n += runeLen(r)
+			}
+		}
+		return n
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture, syntax.OpQuest, syntax.OpStar, syntax.OpPlus:
+		if re.Op == syntax.OpQuest || re.Op == syntax.OpStar {
+			return 0
+		}
+		return minLen(re.Sub[0])
+	case syntax.OpRepeat:
+		return re.Min * minLen(re.Sub[0])
+	case syntax.OpConcat:
+		n := 0
+		for _, s := range re.Sub {
+			n += minLen(s)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := -1
+		for _, s := range re.Sub {
+			if m := minLen(s); n < 0 || m < n {
+				n = m
+			}
+		}
+		return maxInt(n, 0)
+	}
+	return 0
+}
+
+func maxLen(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			if re.Flags&syntax.FoldCase != 0 {
+				_, hi := foldOrbitLens(r)
+				n += hi
+			} else {
+				n += runeLen(r)
+			}
+		}
+		return n
+	case syntax.OpCharClass:
+		hi := 0
+		for i := 1; i < len(re.Rune); i += 2 {
+			hi = maxInt(hi, runeLen(re.Rune[i]))
+		}
+		return hi
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return utf8.UTFMax
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxLen(re.Sub[0])
+	case syntax.OpRepeat:
+		return re.Max * maxLen(re.Sub[0])
+	case syntax.OpConcat:
+		n := 0
+		for _, s := range re.Sub {
+			n += maxLen(s)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := 0
+		for _, s := range re.Sub {
+			n = maxInt(n, maxLen(s))
+		}
+		return n
+	}
+	return 0
+}
+
+// runeLen is the UTF-8 length of r, counting invalid runes as the 3 bytes of U+FFFD.
+func runeLen(r rune) int {
+	if n := utf8.RuneLen(r); n > 0 {
+		return n
+	}
+	return 3
+}
+
+func minInt(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,367 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/oktsec/oktsec/engine/normalize"
+	"github.com/oktsec/oktsec/ir"
+)
+
+// Decision is the verdict on a piece of content.
+type Decision string
+
+// Decisions from the most lenient to the strictest.
+const (
+	Allow      Decision = "allow"
+	Flag       Decision = "flag"
+	Quarantine Decision = "quarantine"
+	Block      Decision = "block"
+)
+
+// DecisionFor maps a severity to the decision it calls for: critical blocks, high quarantines,
+// medium flags, low and info allow.
+func DecisionFor(s ir.Severity) Decision {
+	switch {
+	case s >= ir.Critical:
+		return Block
+	case s >= ir.High:
+		return Quarantine
+	case s >= ir.Medium:
+		return Flag
+	}
+	return Allow
+}
+
+// Rank orders decisions; a higher rank is stricter.
+func (d Decision) Rank() int {
+	switch d {
+	case Block:
+		return 3
+	case Quarantine:
+		return 2
+	case Flag:
+		return 1
+	}
+	return 0
+}
+
+// LayerPlain is the layer of text found as is in the input (not decoded from an encoding).
+const LayerPlain = "plain"
+
+// Finding is one rule that fired on one unit of the input.
+type Finding struct {
+	Rule     string      `json:"rule"`
+	Severity ir.Severity `json:"severity"`
+	Category string      `json:"category"`
+	Surface  ir.Surface  `json:"surface"`
+	Layer    string      `json:"layer"`
+	// Start and End are byte offsets into the original input.
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Excerpt string `json:"excerpt"`
+}
+
+// Result is the outcome of scanning one input.
+type Result struct {
+	Verdict  Decision  `json:"verdict"`
+	Findings []Finding `json:"findings"`
+}
+
+// Max returns the strictest severity among the findings, and false when there are none.
+func (r *Result) Max() (ir.Severity, bool) {
+	if len(r.Findings) == 0 {
+		return 0, false
+	}
+	max := r.Findings[0].Severity
+	for _, f := range r.Findings[1:] {
+		if f.Severity > max {
+			max = f.Severity
+		}
+	}
+	return max, true
+}
+
+// Scanner scans inputs with a database. It is safe for concurrent use.
+type Scanner struct {
+	db   *Database
+	pool sync.Pool
+}
+
+// NewScanner returns a scanner over db.
+func NewScanner(db *Database) *Scanner {
+	s := &Scanner{db: db}
+	s.pool.New = func() any { return &scratch{} }
+	return s
+}
+
+// Database returns the scanner's database.
+func (s *Scanner) Database() *Database { return s.db }
+
+// scratch is per-scan working memory, reused through a pool.
+type scratch struct {
+	cand      candidates
+	matches   []matchList
+	touched   []int
+	lowerNorm []byte
+	lowerRaw  []byte
+	ruleSeen  []uint32
+	gen       uint32
+	rules     []int
+}
+
+func (sc *scratch) reset(db *Database) {
+	n := len(db.patterns)
+	sc.cand.reset(n)
+	if cap(sc.matches) < n {
+		sc.matches = make([]matchList, n)
+	}
+	sc.matches = sc.matches[:n]
+	for _, p := range sc.touched {
+		sc.matches[p].count = 0
+		sc.matches[p].list = sc.matches[p].list[:0]
+	}
+	sc.touched = sc.touched[:0]
+	if len(sc.ruleSeen) < len(db.rules) {
+		sc.ruleSeen = make([]uint32, len(db.rules))
+	}
+	sc.rules = sc.rules[:0]
+}
+
+// Scan scans a whole input.
+func (s *Scanner) Scan(input []byte) *Result {
+	res := &Result{Verdict: Allow, Findings: []Finding{}}
+	sc := s.pool.Get().(*scratch)
+	defer s.pool.Put(sc)
+	for _, u := range splitUnits(input) {
+		s.scanUnit(sc, input, &u, res)
+	}
+	res.finish()
+	return res
+}
+
+// finish sorts findings and sets the verdict.
+func (r *Result) finish() {
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		a, b := r.Findings[i], r.Findings[j]
+		if a.Start != b.Start {
+			return a.Start < b.Start
+		}
+		if a.End != b.End {
+			return a.End < b.End
+		}
+		return a.Rule < b.Rule
+	})
+	r.Verdict = Allow
+	for _, f := range r.Findings {
+		if d := DecisionFor(f.Severity); d.Rank() > r.Verdict.Rank() {
+			r.Verdict = d
+		}
+	}
+}
+
+// unitView is the state of one unit while its rules are evaluated.
+type unitView struct {
+	db     *Database
+	sc     *scratch
+	rule   int
+	unit   *unit
+	toText normalize.Chain // normalized → decoded text
+	input  []byte
+}
+
+func (s *Scanner) scanUnit(sc *scratch, input []byte, u *unit, res *Result) {
+	db := s.db
+	sc.reset(db)
+	applies := db.patternApplies[u.surface]
+	ascii := normalize.IsASCII(u.text)
+	normText, chain := u.text, normalize.Chain(nil)
+	if !ascii {
+		normText, chain = normalize.Text(u.text)
+	}
+	norm := newForm(normText, sc.lowerNorm, ascii)
+	sc.lowerNorm = norm.lower
+	db.collect(&db.norm, &norm, applies, &sc.cand)
+	var raw form
+	if db.hasRaw {
+		raw = newForm(u.text, sc.lowerRaw, ascii)
+		sc.lowerRaw = raw.lower
+		db.collect(&db.raw, &raw, applies, &sc.cand)
+	}
+	for _, p := range sc.cand.touched {
+		cp := db.patterns[p]
+		text := norm.text
+		if cp.raw {
+			text = raw.text
+		}
+		ml := &sc.matches[p]
+		cp.findAll(text, sc.cand.ranges[p], ml)
+		if ml.count == 0 {
+			continue
+		}
+		sc.touched = append(sc.touched, p)
+		for j := range ml.list {
+			m := &ml.list[j]
+			m.norm = m.span
+			if cp.raw && chain != nil {
+				m.norm = span{chain.Inverse(m.start), chain.Inverse(m.end)}
+			}
+		}
+	}
+	if len(sc.touched) == 0 {
+		return
+	}
+	// Rules that use a matched pattern and apply to this surface.
+	sc.gen++
+	ruleApplies := db.applies[u.surface]
+	for _, p := range sc.touched {
+		for _, r := range db.rulesOf[p] {
+			if ruleApplies[r] && sc.ruleSeen[r] != sc.gen {
+				sc.ruleSeen[r] = sc.gen
+				sc.rules = append(sc.rules, r)
+			}
+		}
+	}
+	sort.Ints(sc.rules)
+	v := &unitView{db: db, sc: sc, unit: u, toText: chain, input: input}
+	for _, r := range sc.rules {
+		v.rule = r
+		rule := db.rules[r]
+		if !ir.Eval(rule.Cond, v) {
+			continue
+		}
+		start, end := v.witness()
+		res.Findings = append(res.Findings, Finding{
+			Rule: rule.ID, Severity: rule.Severity, Category: rule.Category,
+			Surface: u.surface, Layer: LayerPlain, Start: start, End: end,
+			Excerpt: excerpt(input[start:end], rule.Category),
+		})
+	}
+}
+
+func (v *unitView) list(s int) *matchList {
+	return &v.sc.matches[v.db.ruleStrings[v.rule][s]]
+}
+
+// Count implements ir.Matches.
+func (v *unitView) Count(s int) int { return v.list(s).count }
+
+// Offset implements ir.Matches: the normalized offset of the i-th match.
+func (v *unitView) Offset(s, i int) (int, bool) {
+	l := v.list(s)
+	if i < 1 || i > len(l.list) {
+		return 0, false
+	}
+	return l.list[i-1].norm.start, true
+}
+
+// Near implements ir.Matches.
+func (v *unitView) Near(a, b, within int, before bool) bool {
+	as, bs := v.list(a).list, v.list(b).list
+	for _, x := range as {
+		if before {
+			j := sort.Search(len(bs), func(j int) bool { return bs[j].norm.start >= x.norm.end })
+			if j < len(bs) && bs[j].norm.start-x.norm.end <= within {
+				return true
+			}
+			continue
+		}
+		j := sort.Search(len(bs), func(j int) bool { return bs[j].norm.end >= x.norm.start-within })
+		if j < len(bs) && bs[j].norm.start <= x.norm.end+within {
+			return true
+		}
+	}
+	return false
+}
+
+// witness returns the input range a finding points at: from the first match of the rule's
+// strings to the end of the last first match (public strings preferred over private ones).
+func (v *unitView) witness() (int, int) {
+	rule := v.db.rules[v.rule]
+	for _, wantPrivate := range []bool{false, true} {
+		start, end, found := 0, 0, false
+		for si, s := range rule.Strings {
+			if s.Private != wantPrivate {
+				continue
+			}
+			pi := v.db.ruleStrings[v.rule][si]
+			l := &v.sc.matches[pi]
+			if len(l.list) == 0 {
+				continue
+			}
+			m := l.list[0]
+			ms, me := v.toInput(m.span, v.db.patterns[pi].raw)
+			if !found || ms < start {
+				start = ms
+			}
+			if !found || me > end {
+				end = me
+			}
+			found = true
+		}
+		if found {
+			return start, end
+		}
+	}
+	// Only reachable for conditions without matches, which the compiler rejects.
+	u := v.unit
+	return u.base + u.toInput.Start(0), u.base + u.toInput.End(len(u.text))
+}
+
+// toInput maps a match range to input offsets.
+func (v *unitView) toInput(sp span, raw bool) (int, int) {
+	s, e := sp.start, sp.end
+	if !raw && v.toText != nil {
+		s, e = v.toText.Start(s), v.toText.End(e)
+	}
+	u := v.unit
+	return u.base + u.toInput.Start(s), u.base + u.toInput.End(e)
+}
+
+// ErrTooLarge is returned when a stream exceeds its buffer limit.
+var ErrTooLarge = errors.New("input exceeds the stream limit")
+
+// DefaultStreamLimit is the most a stream buffers unless told otherwise.
+const DefaultStreamLimit = 256 << 20
+
+// Stream scans content that arrives in pieces. Feed it with Write and finish with Close.
+type Stream struct {
+	s     *Scanner
+	buf   []byte
+	limit int
+	err   error
+}
+
+// NewStream starts a stream that accepts at most limit bytes (0: DefaultStreamLimit).
+func (s *Scanner) NewStream(limit int) *Stream {
+	if limit <= 0 {
+		limit = DefaultStreamLimit
+	}
+	return &Stream{s: s, limit: limit}
+}
+
+// Write adds a chunk of content. Content beyond the limit is refused with ErrTooLarge, so it is
+// never passed on unscanned.
+func (st *Stream) Write(p []byte) (int, error) {
+	if st.err != nil {
+		return 0, st.err
+	}
+	if len(st.buf)+len(p) > st.limit {
+		st.err = fmt.Errorf("%w (%d bytes)", ErrTooLarge, st.limit)
+		return 0, st.err
+	}
+	st.buf = append(st.buf, p...)
+	return len(p), nil
+}
+
+// Close ends the stream and returns the findings of all content written.
+func (st *Stream) Close() (*Result, error) {
+	if st.err != nil {
+		return nil, st.err
+	}
+	res := st.s.Scan(st.buf)
+	st.buf = nil
+	return res, nil
+}

@@ -1,0 +1,38 @@
+package rules
+
+import (
+	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/ir"
+)
+
+// ExampleOutcome is the result of one embedded example.
+type ExampleOutcome struct {
+	Rule    *ir.Rule
+	Example ir.Example
+	// Fired is true when the rule fired on the example text.
+	Fired bool
+}
+
+// Passed reports whether the rule behaved as the example says.
+func (o ExampleOutcome) Passed() bool { return o.Fired == o.Example.Match }
+
+// RunExamples scans every rule's examples, as plain text, with the whole set and reports
+// whether each rule fired on each of its examples.
+func RunExamples(s *Set) []ExampleOutcome {
+	scanner := engine.NewScanner(s.DB)
+	var out []ExampleOutcome
+	for _, r := range s.Rules.Rules {
+		for _, ex := range r.Examples {
+			res := scanner.Scan([]byte(ex.Text))
+			fired := false
+			for _, f := range res.Findings {
+				if f.Rule == r.ID {
+					fired = true
+					break
+				}
+			}
+			out = append(out, ExampleOutcome{Rule: r, Example: ex, Fired: fired})
+		}
+	}
+	return out
+}

@@ -1,0 +1,83 @@
+// Package rules holds the built-in rule set (the *.okt files beside this file, embedded in the
+// binary) and loads rule sets from the embedded files, a directory or a bundle.
+package rules
+
+import (
+	"embed"
+	"fmt"
+	"os"
+
+	"github.com/oktsec/oktsec/bundle"
+	"github.com/oktsec/oktsec/dsl"
+	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/ir"
+)
+
+//go:embed *.okt
+var builtin embed.FS
+
+// Builtin returns the sources of the built-in rule set.
+func Builtin() ([]dsl.Source, error) {
+	return dsl.LoadFS(builtin, ".")
+}
+
+// Sources returns the rule files of dir, or the built-in ones when dir is empty.
+func Sources(dir string) ([]dsl.Source, error) {
+	if dir == "" {
+		return Builtin()
+	}
+	return dsl.LoadFS(os.DirFS(dir), ".")
+}
+
+// Set is a loaded rule set, compiled for the engine.
+type Set struct {
+	Rules *ir.RuleSet
+	DB    *engine.Database
+	// Lints are the compiler's warnings.
+	Lints dsl.Diagnostics
+	// Origin says where the rules came from: "built-in", a directory, or a bundle file.
+	Origin string
+}
+
+// Load compiles the rules of dir (the built-in set when empty). Compile errors come back as a
+// dsl.Diagnostics error.
+func Load(dir string) (*Set, error) {
+	srcs, err := Sources(dir)
+	if err != nil {
+		return nil, err
+	}
+	origin := dir
+	if dir == "" {
+		origin = "built-in"
+	}
+	return compile(srcs, origin)
+}
+
+func compile(srcs []dsl.Source, origin string) (*Set, error) {
+	set, diags := dsl.Compile(srcs)
+	if set == nil {
+		return nil, diags.Errors()
+	}
+	db, err := engine.Compile(set)
+	if err != nil {
+		return nil, fmt.Errorf("compile rules from %s: %w", origin, err)
+	}
+	return &Set{Rules: set, DB: db, Lints: diags.Warnings(), Origin: origin}, nil
+}
+
+// LoadBundle reads a compiled bundle file.
+func LoadBundle(path string) (*Set, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read bundle: %w", err)
+	}
+	b, err := bundle.Read(data)
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: %w", path, err)
+	}
+	db, err := engine.Compile(b.Rules)
+	if err != nil {
+		return nil, fmt.Errorf("bundle %s: %w", path, err)
+	}
+	return &Set{Rules: b.Rules, DB: db, Origin: path}, nil
+}
