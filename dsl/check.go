@@ -268,7 +268,7 @@ func (c *checker) stringDef(r *Rule, d *StringDef, name string) *ir.String {
 		if err == nil {
 			var w *syntax.Regexp
 			if w, err = pattern.Wide(re); err == nil {
-				expr = "(?:" + expr + "|" + w.String() + ")"
+				expr = "(?:" + expr + "|" + pattern.Format(w) + ")"
 			}
 		}
 		if err != nil {

@@ -9,7 +9,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/cloudflare/ahocorasick"
+	"github.com/oktsec/oktsec/engine/acmatch"
 	"github.com/oktsec/oktsec/engine/pattern"
 	"github.com/oktsec/oktsec/ir"
 )
@@ -33,9 +33,11 @@ type Database struct {
 
 // compiledPattern is one distinct string expression, shared by every rule that uses it.
 type compiledPattern struct {
-	expr     string
-	re       *regexp.Regexp // the bounded expression
-	ctx      *regexp.Regexp // `(?s:.)(expr)`: expr with one rune of left context
+	expr string
+	re   *regexp.Regexp // the bounded expression
+	ctx  *regexp.Regexp // `(?s:.)(expr)`: expr with one rune of left context
+	// anchor holds the forms anchored at one start position.
+	anchor   anchoredPair
 	minLen   int
 	maxLen   int
 	fullword bool
@@ -47,15 +49,38 @@ type compiledPattern struct {
 
 // prefilter is the literal automaton over one form of the text (normalized or raw).
 type prefilter struct {
-	matcher  *ahocorasick.Matcher
+	matcher  *acmatch.Automaton
 	literals []string
 	// users[l] lists the patterns that need literal l.
 	users        [][]int
 	literalBytes [][]byte
+	// entries are the (pattern, prefilter) pairs; users[l] indexes them.
+	entries []entry
 	// scanAll lists the patterns of this form without literals.
 	scanAll []int
 	// foldKS lists the patterns whose literals need the hazard check (see form.hazard).
 	foldKS []int
+	// factors[f] lists the literal indexes of factor f.
+	factors [][]int
+}
+
+// entry is one prefilter of one pattern: a literal found at h means a match may start in
+// [h-off[1], h-off[0]], provided each secondary factor occurs in its own range too.
+type entry struct {
+	pattern int
+	off     [2]int
+	factors []patternFactor
+	// branch, for one branch of several, confirms that the branch itself can match at a
+	// candidate start before the whole expression is tried there.
+	branch *anchoredPair
+	// boundary: a \b precedes the literal at the start of every match.
+	boundary bool
+}
+
+// patternFactor is a secondary literal set of a prefilter and where it starts in a match.
+type patternFactor struct {
+	factor int
+	off    [2]int
 }
 
 // Compile builds a database from a rule set.
@@ -77,7 +102,7 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 			key := fmt.Sprintf("%s\x00%d\x00%t\x00%t\x00%s", s.Expr, s.Window, s.Fullword, s.Raw, s.Fast)
 			pi, ok := byKey[key]
 			if !ok {
-				p, lits, err := compilePattern(s)
+				p, prefs, err := compilePattern(s)
 				if err != nil {
 					return nil, fmt.Errorf("rule %s: $%s: %w", r.ID, s.Name, err)
 				}
@@ -95,7 +120,7 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 				} else if p.foldKS {
 					pf.foldKS = append(pf.foldKS, pi)
 				}
-				for _, l := range lits {
+				intern := func(l string) int {
 					li, ok := seen[l]
 					if !ok {
 						li = len(pf.literals)
@@ -103,7 +128,31 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 						pf.literals = append(pf.literals, l)
 						pf.users = append(pf.users, nil)
 					}
-					pf.users[li] = append(pf.users[li], pi)
+					return li
+				}
+				for _, pre := range prefs {
+					e := entry{pattern: pi, off: pre.Offset, boundary: pre.LeadingBoundary}
+					if len(prefs) > 1 {
+						anchor, err := compileAnchored(pre.Branch)
+						if err != nil {
+							return nil, fmt.Errorf("rule %s: $%s: branch: %w", r.ID, s.Name, err)
+						}
+						e.branch = &anchor
+					}
+					for _, f := range pre.Secondary {
+						ids := make([]int, len(f.Literals))
+						for i, l := range f.Literals {
+							ids[i] = intern(l)
+						}
+						e.factors = append(e.factors, patternFactor{factor: len(pf.factors), off: f.Offset})
+						pf.factors = append(pf.factors, ids)
+					}
+					ei := len(pf.entries)
+					pf.entries = append(pf.entries, e)
+					for _, l := range pre.Literals {
+						li := intern(l)
+						pf.users[li] = append(pf.users[li], ei)
+					}
 				}
 			}
 			idx[si] = pi
@@ -114,11 +163,11 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 		db.ruleStrings = append(db.ruleStrings, idx)
 	}
 	for _, pf := range []*prefilter{&db.norm, &db.raw} {
-		if len(pf.literals) > 0 {
-			pf.matcher = ahocorasick.NewStringMatcher(pf.literals)
-		}
 		for _, l := range pf.literals {
 			pf.literalBytes = append(pf.literalBytes, []byte(l))
+		}
+		if len(pf.literals) > 0 {
+			pf.matcher = acmatch.Build(pf.literalBytes)
 		}
 	}
 	for _, s := range append([]ir.Surface{ir.Text}, ir.ScopeNames...) {
@@ -141,7 +190,7 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 	return db, nil
 }
 
-func compilePattern(s *ir.String) (*compiledPattern, []string, error) {
+func compilePattern(s *ir.String) (*compiledPattern, []pattern.Prefilter, error) {
 	a, err := pattern.Analyze(s.Expr, s.Window, s.Fast)
 	if err != nil {
 		return nil, nil, err
@@ -154,12 +203,17 @@ func compilePattern(s *ir.String) (*compiledPattern, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	p := &compiledPattern{
-		expr: a.Expr, re: re, ctx: ctx, minLen: a.MinLen, maxLen: a.MaxLen,
-		fullword: s.Fullword, raw: s.Raw, foldKS: a.FoldKS,
-		scanAll: len(a.Literals) == 0,
+	anchor, err := compileAnchored(a.Expr)
+	if err != nil {
+		return nil, nil, err
 	}
-	return p, a.Literals, nil
+	p := &compiledPattern{
+		expr: a.Expr, re: re, ctx: ctx, anchor: anchor,
+		minLen: a.MinLen, maxLen: a.MaxLen,
+		fullword: s.Fullword, raw: s.Raw, foldKS: a.FoldKS,
+		scanAll: len(a.Prefilters) == 0,
+	}
+	return p, a.Prefilters, nil
 }
 
 // Rules returns the rules of the database, in rule-set order.

@@ -1,7 +1,7 @@
 package engine
 
 import (
-	"bytes"
+	"github.com/oktsec/oktsec/engine/pattern"
 	"sort"
 	"unicode"
 	"unicode/utf8"
@@ -30,21 +30,18 @@ type matchList struct {
 type form struct {
 	text  []byte
 	lower []byte
-	// hazard is true when the text holds U+212A or U+017F, which Go folds to k and s: patterns
-	// whose case-insensitive literals contain those letters cannot use the prefilter then.
+	// hazard is true when the text holds a rune whose case variants differ in length (U+212A
+	// KELVIN SIGN for k, U+017F LONG S for s): patterns whose case-insensitive literals hold
+	// such letters cannot use the prefilter then.
 	hazard bool
 }
 
-var (
-	kelvin = []byte("\u212a")
-	longS  = []byte("\u017f")
-)
-
 func newForm(text, lowerBuf []byte, ascii bool) form {
 	f := form{text: text}
-	f.lower = lowerASCII(lowerBuf, text)
-	if !ascii {
-		f.hazard = bytes.Contains(text, kelvin) || bytes.Contains(text, longS)
+	if ascii {
+		f.lower = lowerASCII(lowerBuf, text)
+	} else {
+		f.lower, f.hazard = pattern.FoldText(lowerBuf, text)
 	}
 	return f
 }
@@ -87,9 +84,107 @@ func (c *candidates) add(p int, r span) {
 	c.ranges[p] = append(c.ranges[p], r)
 }
 
+// literalIndex holds, for one text, where the prefilter's literals and factors occur.
+type literalIndex struct {
+	pf     *prefilter
+	litPos [][]int // start offsets of each literal, filled by one automaton pass
+	found  []int   // literals with at least one position
+	facPos [][]int
+	facGen []uint32
+	gen    uint32
+}
+
+// scan runs the automaton of pf over the folded text.
+func (x *literalIndex) scan(pf *prefilter, lower []byte) {
+	for _, l := range x.found {
+		x.litPos[l] = x.litPos[l][:0]
+	}
+	x.pf = pf
+	x.gen++
+	if x.gen == 0 { // wrapped: clear the stamps
+		x.gen = 1
+		clear(x.facGen)
+	}
+	if n := len(pf.literals); len(x.litPos) < n {
+		x.litPos = make([][]int, n)
+	}
+	if n := len(pf.factors); len(x.facPos) < n {
+		x.facPos = make([][]int, n)
+		x.facGen = make([]uint32, n)
+	}
+	_, x.found = pf.matcher.Scan(0, lower, 0, x.litPos, x.found[:0])
+}
+
+// positions returns the sorted start offsets of literal l.
+func (x *literalIndex) positions(l int) []int { return x.litPos[l] }
+
+// factorPositions returns the sorted start offsets of every literal of factor f.
+func (x *literalIndex) factorPositions(f int) []int {
+	lits := x.pf.factors[f]
+	if len(lits) == 1 {
+		return x.litPos[lits[0]]
+	}
+	if x.facGen[f] == x.gen {
+		return x.facPos[f]
+	}
+	pos := x.facPos[f][:0]
+	for _, l := range lits {
+		pos = append(pos, x.litPos[l]...)
+	}
+	sort.Ints(pos)
+	x.facPos[f], x.facGen[f] = pos, x.gen
+	return pos
+}
+
+// asciiBoundary reports whether \b (Go's ASCII word boundary) holds at offset i.
+func asciiBoundary(text []byte, i int) bool {
+	before := i > 0 && isASCIIWord(text[i-1])
+	after := i < len(text) && isASCIIWord(text[i])
+	return before != after
+}
+
+func isASCIIWord(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// maxAnchoredProbe is the widest range of starts tried one by one with anchored attempts.
+const maxAnchoredProbe = 48
+
+// addChecked adds a candidate range of an entry, after probing the entry's branch when the
+// range is narrow enough.
+func (c *candidates) addChecked(e *entry, text []byte, r span) {
+	if e.branch != nil && r.end-r.start <= maxBranchProbe && !branchCanStart(e.branch, text, r.start, r.end) {
+		return
+	}
+	c.add(e.pattern, r)
+}
+
+// maxBranchProbe is the widest candidate range probed start by start with a branch.
+const maxBranchProbe = 16
+
+// branchCanStart reports whether the branch matches at some rune start in [first, last].
+func branchCanStart(b *anchoredPair, text []byte, first, last int) bool {
+	for s := runeStart(text, first); s <= last && s < len(text); {
+		if anchoredMatch(*b, text, s) != nil {
+			return true
+		}
+		_, w := utf8.DecodeRune(text[s:])
+		s += w
+	}
+	return false
+}
+
+// anyIn reports whether a sorted list holds a value in [lo, hi].
+func anyIn(sorted []int, lo, hi int) bool {
+	i := sort.SearchInts(sorted, lo)
+	return i < len(sorted) && sorted[i] <= hi
+}
+
 // collect runs the prefilter of pf over f and records candidate ranges for the patterns that
-// apply (applies[pattern]).
-func (db *Database) collect(pf *prefilter, f *form, applies []bool, c *candidates) {
+// apply (applies[pattern]). A literal found at h gives the starts [h-off.max, h-off.min]; the
+// range is kept only when every secondary factor of the pattern occurs where a match starting
+// there would hold it.
+func (db *Database) collect(pf *prefilter, f *form, applies []bool, c *candidates, x *literalIndex) {
 	n := len(f.text)
 	whole := span{0, n - 1}
 	for _, p := range pf.scanAll {
@@ -100,36 +195,58 @@ func (db *Database) collect(pf *prefilter, f *form, applies []bool, c *candidate
 	if pf.matcher == nil || n == 0 {
 		return
 	}
-	for _, li := range pf.matcher.MatchThreadSafe(f.lower) {
-		lit := pf.literalBytes[li]
+	x.scan(pf, f.lower)
+	for _, li := range x.found {
 		users := pf.users[li]
-		any := false
-		for _, p := range users {
-			if applies[p] {
-				any = true
+		use := false
+		for _, e := range users {
+			if applies[pf.entries[e].pattern] {
+				use = true
 				break
 			}
 		}
-		if !any {
+		if !use {
 			continue
 		}
-		for from := 0; from < n; {
-			i := bytes.Index(f.lower[from:], lit)
-			if i < 0 {
-				break
-			}
-			h := from + i
-			for _, p := range users {
-				if !applies[p] {
+		for _, h := range x.positions(li) {
+		entries:
+			for _, ei := range users {
+				e := &pf.entries[ei]
+				if !applies[e.pattern] {
 					continue
 				}
-				lo := h + len(lit) - db.patterns[p].maxLen
-				if lo < 0 {
-					lo = 0
+				first, last := h-e.off[1], h-e.off[0]
+				if last < 0 || e.boundary && !asciiBoundary(f.text, h) {
+					continue
 				}
-				c.add(p, span{lo, h})
+				first = max(0, first)
+				// The factor with the narrowest offsets pins the starts closest.
+				var pin *patternFactor
+				if !f.hazard {
+					for i := range e.factors {
+						fac := &e.factors[i]
+						if !anyIn(x.factorPositions(fac.factor), first+fac.off[0], last+fac.off[1]) {
+							continue entries
+						}
+						if pin == nil || fac.off[1]-fac.off[0] < pin.off[1]-pin.off[0] {
+							pin = fac
+						}
+					}
+				}
+				if pin == nil || pin.off[1]-pin.off[0] >= last-first {
+					c.addChecked(e, f.text, span{first, last})
+					continue
+				}
+				// Every match start s in [first, last] has the pinning factor at some q with
+				// s in [q-off[1], q-off[0]]: those ranges are the candidates.
+				pos := x.factorPositions(pin.factor)
+				for i := sort.SearchInts(pos, first+pin.off[0]); i < len(pos) && pos[i] <= last+pin.off[1]; i++ {
+					lo, hi := max(first, pos[i]-pin.off[1]), min(last, pos[i]-pin.off[0])
+					if lo <= hi {
+						c.addChecked(e, f.text, span{lo, hi})
+					}
+				}
 			}
-			from = h + 1
 		}
 	}
 	if f.hazard {
@@ -176,10 +293,7 @@ func (p *compiledPattern) findAll(text []byte, ranges []span, out *matchList) {
 				lo = s + w
 				continue
 			}
-			out.count++
-			if len(out.list) < maxStoredMatches {
-				out.list = append(out.list, match{span: span{s, e}})
-			}
+			out.add(s, e)
 			pos, lo = e, e
 		}
 	}
@@ -193,6 +307,18 @@ func (p *compiledPattern) find(text []byte, lo, last int) (int, int, bool) {
 	} else {
 		_, w := utf8.DecodeRune(text[hi:])
 		hi += w // one rune of right context for \b and $
+	}
+	if last-lo < maxAnchoredProbe {
+		// Few possible starts: anchored attempts fail fast, where an unanchored search of a
+		// large program over the whole window is slow.
+		for s := lo; s <= last && s < len(text); {
+			if loc := anchoredMatch(p.anchor, text[:hi], s); loc != nil {
+				return loc[0], loc[1], true
+			}
+			_, w := utf8.DecodeRune(text[s:])
+			s += w
+		}
+		return 0, 0, false
 	}
 	if lo == 0 {
 		loc := p.re.FindIndex(text[:hi])

@@ -86,8 +86,9 @@ func (r *Result) Max() (ir.Severity, bool) {
 
 // Scanner scans inputs with a database. It is safe for concurrent use.
 type Scanner struct {
-	db   *Database
-	pool sync.Pool
+	db        *Database
+	pool      sync.Pool
+	reference bool
 }
 
 // NewScanner returns a scanner over db.
@@ -103,11 +104,13 @@ func (s *Scanner) Database() *Database { return s.db }
 // scratch is per-scan working memory, reused through a pool.
 type scratch struct {
 	cand      candidates
+	lits      literalIndex
 	matches   []matchList
 	touched   []int
 	lowerNorm []byte
 	lowerRaw  []byte
 	ruleSeen  []uint32
+	computed  []uint32
 	gen       uint32
 	rules     []int
 }
@@ -126,6 +129,15 @@ func (sc *scratch) reset(db *Database) {
 	sc.touched = sc.touched[:0]
 	if len(sc.ruleSeen) < len(db.rules) {
 		sc.ruleSeen = make([]uint32, len(db.rules))
+	}
+	if len(sc.computed) < n {
+		sc.computed = make([]uint32, n)
+	}
+	sc.gen++
+	if sc.gen == 0 {
+		clear(sc.ruleSeen)
+		clear(sc.computed)
+		sc.gen = 1
 	}
 	sc.rules = sc.rules[:0]
 }
@@ -162,16 +174,6 @@ func (r *Result) finish() {
 	}
 }
 
-// unitView is the state of one unit while its rules are evaluated.
-type unitView struct {
-	db     *Database
-	sc     *scratch
-	rule   int
-	unit   *unit
-	toText normalize.Chain // normalized → decoded text
-	input  []byte
-}
-
 func (s *Scanner) scanUnit(sc *scratch, input []byte, u *unit, res *Result) {
 	db := s.db
 	sc.reset(db)
@@ -181,42 +183,30 @@ func (s *Scanner) scanUnit(sc *scratch, input []byte, u *unit, res *Result) {
 	if !ascii {
 		normText, chain = normalize.Text(u.text)
 	}
-	norm := newForm(normText, sc.lowerNorm, ascii)
-	sc.lowerNorm = norm.lower
-	db.collect(&db.norm, &norm, applies, &sc.cand)
-	var raw form
-	if db.hasRaw {
-		raw = newForm(u.text, sc.lowerRaw, ascii)
-		sc.lowerRaw = raw.lower
-		db.collect(&db.raw, &raw, applies, &sc.cand)
-	}
-	for _, p := range sc.cand.touched {
-		cp := db.patterns[p]
-		text := norm.text
-		if cp.raw {
-			text = raw.text
-		}
-		ml := &sc.matches[p]
-		cp.findAll(text, sc.cand.ranges[p], ml)
-		if ml.count == 0 {
-			continue
-		}
-		sc.touched = append(sc.touched, p)
-		for j := range ml.list {
-			m := &ml.list[j]
-			m.norm = m.span
-			if cp.raw && chain != nil {
-				m.norm = span{chain.Inverse(m.start), chain.Inverse(m.end)}
+	v := &unitView{db: db, sc: sc, unit: u, toText: chain, input: input, normText: normText, reference: s.reference}
+	if s.reference {
+		for p := range db.patterns {
+			if applies[p] {
+				sc.cand.add(p, span{0, 0}) // marks the pattern as a candidate
 			}
 		}
+	} else {
+		norm := newForm(normText, sc.lowerNorm, ascii)
+		sc.lowerNorm = norm.lower
+		db.collect(&db.norm, &norm, applies, &sc.cand, &sc.lits)
+		if db.hasRaw {
+			raw := newForm(u.text, sc.lowerRaw, ascii)
+			sc.lowerRaw = raw.lower
+			db.collect(&db.raw, &raw, applies, &sc.cand, &sc.lits)
+		}
 	}
-	if len(sc.touched) == 0 {
+	if len(sc.cand.touched) == 0 {
 		return
 	}
-	// Rules that use a matched pattern and apply to this surface.
-	sc.gen++
+	// Rules that use a pattern with candidates and apply to this surface. Their conditions
+	// are evaluated lazily: a pattern's matches are confirmed only when a condition asks.
 	ruleApplies := db.applies[u.surface]
-	for _, p := range sc.touched {
+	for _, p := range sc.cand.touched {
 		for _, r := range db.rulesOf[p] {
 			if ruleApplies[r] && sc.ruleSeen[r] != sc.gen {
 				sc.ruleSeen[r] = sc.gen
@@ -225,7 +215,6 @@ func (s *Scanner) scanUnit(sc *scratch, input []byte, u *unit, res *Result) {
 		}
 	}
 	sort.Ints(sc.rules)
-	v := &unitView{db: db, sc: sc, unit: u, toText: chain, input: input}
 	for _, r := range sc.rules {
 		v.rule = r
 		rule := db.rules[r]
@@ -241,8 +230,51 @@ func (s *Scanner) scanUnit(sc *scratch, input []byte, u *unit, res *Result) {
 	}
 }
 
+// unitView is the state of one unit while its rules are evaluated.
+type unitView struct {
+	db        *Database
+	sc        *scratch
+	rule      int
+	unit      *unit
+	normText  []byte
+	toText    normalize.Chain // normalized → decoded text
+	input     []byte
+	reference bool
+}
+
+// compute confirms the matches of pattern p in this unit, once.
+func (v *unitView) compute(p int) *matchList {
+	sc := v.sc
+	ml := &sc.matches[p]
+	if sc.computed[p] == sc.gen {
+		return ml
+	}
+	sc.computed[p] = sc.gen
+	sc.touched = append(sc.touched, p)
+	cp := v.db.patterns[p]
+	text := v.normText
+	if cp.raw {
+		text = v.unit.text
+	}
+	switch ranges := sc.cand.ranges[p]; {
+	case len(ranges) == 0:
+	case v.reference:
+		cp.referenceMatches(text, ml)
+	default:
+		cp.findAll(text, ranges, ml)
+	}
+	for j := range ml.list {
+		m := &ml.list[j]
+		m.norm = m.span
+		if cp.raw && v.toText != nil {
+			m.norm = span{v.toText.Inverse(m.start), v.toText.Inverse(m.end)}
+		}
+	}
+	return ml
+}
+
 func (v *unitView) list(s int) *matchList {
-	return &v.sc.matches[v.db.ruleStrings[v.rule][s]]
+	return v.compute(v.db.ruleStrings[v.rule][s])
 }
 
 // Count implements ir.Matches.
@@ -259,7 +291,11 @@ func (v *unitView) Offset(s, i int) (int, bool) {
 
 // Near implements ir.Matches.
 func (v *unitView) Near(a, b, within int, before bool) bool {
-	as, bs := v.list(a).list, v.list(b).list
+	as := v.list(a).list
+	if len(as) == 0 {
+		return false
+	}
+	bs := v.list(b).list
 	for _, x := range as {
 		if before {
 			j := sort.Search(len(bs), func(j int) bool { return bs[j].norm.start >= x.norm.end })
@@ -287,7 +323,7 @@ func (v *unitView) witness() (int, int) {
 				continue
 			}
 			pi := v.db.ruleStrings[v.rule][si]
-			l := &v.sc.matches[pi]
+			l := v.list(si)
 			if len(l.list) == 0 {
 				continue
 			}

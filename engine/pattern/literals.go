@@ -3,9 +3,6 @@ package pattern
 import (
 	"regexp/syntax"
 	"sort"
-	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Limits that keep literal sets small.
@@ -16,18 +13,23 @@ const (
 )
 
 // info is what the analysis knows of a sub-expression: the exact set of strings it matches (when
-// small), or a set of strings one of which every match contains.
+// small), or a set of strings one of which every match contains, and where in a match that
+// string can start.
 type info struct {
-	exact  []string // nil: not known exactly
-	req    []string // nil: nothing required
+	exact []string // nil: not known exactly
+	req   []string // nil: nothing required
+	// off is the range of offsets, from the start of a match of the sub-expression, at which a
+	// member of req starts (for exact sets: 0..0).
+	off    [2]int
 	foldKS bool
 }
 
-func (in info) required() []string {
+// required returns the prefilter set with its offset range.
+func (in info) required() ([]string, [2]int) {
 	if in.exact != nil {
-		return usable(in.exact)
+		return usable(in.exact), [2]int{0, 0}
 	}
-	return usable(in.req)
+	return usable(in.req), in.off
 }
 
 // usable returns the set when every entry is non-empty, else nil.
@@ -45,26 +47,32 @@ func usable(set []string) []string {
 
 // score ranks a required set: longer shortest member first, then fewer members.
 func score(set []string) (int, int) {
-	if usable(set) == nil {
-		return 0, 0
-	}
 	short := len(set[0])
 	for _, s := range set {
-		short = minInt(short, len(s))
+		short = min(short, len(s))
 	}
-	return minInt(short, 8), -len(set)
+	return min(short, 8), -len(set)
 }
 
-func better(a, b []string) []string {
-	if usable(a) == nil {
-		return usable(b)
+// candidate is a required set and its offset range.
+type candidate struct {
+	set []string
+	off [2]int
+}
+
+func better(a, b candidate) candidate {
+	if usable(a.set) == nil {
+		if usable(b.set) == nil {
+			return candidate{}
+		}
+		return b
 	}
-	if usable(b) == nil {
+	if usable(b.set) == nil {
 		return a
 	}
-	al, an := score(a)
-	bl, bn := score(b)
-	if bl > al || (bl == al && bn > an) {
+	al, an := score(a.set)
+	bl, bn := score(b.set)
+	if bl > al || (bl == al && bn > an) || (bl == al && bn == an && b.off[1]-b.off[0] < a.off[1]-a.off[0]) {
 		return b
 	}
 	return a
@@ -81,21 +89,10 @@ func dedupe(set []string) []string {
 	return out
 }
 
-// asciiLower lower-cases ASCII letters only, as the text is for the prefilter.
+// asciiLower folds a string the way the prefilter folds text (see Canon).
 func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}
-
-// foldable reports whether a case-insensitive rune has variants the ASCII-lowered prefilter text
-// would not equal: any non-ASCII rune with case variants.
-func foldable(r rune) bool {
-	return r >= utf8.RuneSelf && unicode.SimpleFold(r) != r
+	out, _ := canonString(s)
+	return out
 }
 
 func analyze(re *syntax.Regexp) info {
@@ -110,47 +107,43 @@ func analyze(re *syntax.Regexp) info {
 	case syntax.OpCapture:
 		return analyze(re.Sub[0])
 	case syntax.OpPlus:
-		in := analyze(re.Sub[0])
-		return info{req: in.required(), foldKS: in.foldKS}
+		return repeatInfo(re.Sub[0], -1)
 	case syntax.OpRepeat:
 		if re.Min == 0 {
 			return info{}
 		}
-		in := analyze(re.Sub[0])
-		return info{req: in.required(), foldKS: in.foldKS}
+		return repeatInfo(re.Sub[0], re.Max)
 	case syntax.OpConcat:
-		return concatInfo(re.Sub)
+		parts := make([]part, len(re.Sub))
+		for i, s := range re.Sub {
+			parts[i] = part{info: analyze(s), min: minLen(s), max: maxLen(s)}
+		}
+		return concatInfo(parts)
 	case syntax.OpAlternate:
 		return alternateInfo(re.Sub)
 	}
 	return info{} // any char, star, quest: nothing known
 }
 
+// repeatInfo: the first repetition holds a required literal; later ones shift its offset.
+func repeatInfo(sub *syntax.Regexp, max int) info {
+	in := analyze(sub)
+	set, off := in.required()
+	if set == nil {
+		return info{foldKS: in.foldKS}
+	}
+	if max < 0 {
+		max = MaxWindow
+	}
+	off[1] += (max - 1) * maxLen(sub)
+	return info{req: set, off: off, foldKS: in.foldKS}
+}
+
+// literalInfo handles a literal: its folded form is exact. A case-insensitive literal with a
+// rune whose case variants differ in length (k and the Kelvin sign) is marked foldKS.
 func literalInfo(re *syntax.Regexp) info {
-	fold := re.Flags&syntax.FoldCase != 0
-	var pieces []*syntax.Regexp
-	var cur []rune
-	for _, r := range re.Rune {
-		if fold && foldable(r) {
-			if len(cur) > 0 {
-				pieces = append(pieces, &syntax.Regexp{Op: syntax.OpLiteral, Rune: cur})
-				cur = nil
-			}
-			pieces = append(pieces, &syntax.Regexp{Op: syntax.OpAnyChar})
-			continue
-		}
-		cur = append(cur, r)
-	}
-	if len(pieces) > 0 {
-		if len(cur) > 0 {
-			pieces = append(pieces, &syntax.Regexp{Op: syntax.OpLiteral, Rune: cur})
-		}
-		in := concatInfo(pieces)
-		in.foldKS = fold && strings.ContainsAny(strings.ToLower(string(re.Rune)), "ks")
-		return in
-	}
-	s := asciiLower(string(re.Rune))
-	return info{exact: []string{s}, foldKS: fold && strings.ContainsAny(s, "ks")}
+	s, mixed := canonString(string(re.Rune))
+	return info{exact: []string{s}, foldKS: mixed && re.Flags&syntax.FoldCase != 0}
 }
 
 func classInfo(re *syntax.Regexp) info {
@@ -172,59 +165,73 @@ func classInfo(re *syntax.Regexp) info {
 	return info{exact: dedupe(set)}
 }
 
-func concatInfo(subs []*syntax.Regexp) info {
-	var best []string
+// part is one element of a concatenation with its match length bounds.
+type part struct {
+	info
+	min, max int
+}
+
+// concatInfo combines a sequence: adjacent exact parts multiply into longer exact strings (while
+// the sets stay small); the best chunk or required set becomes the prefilter.
+func concatInfo(parts []part) info {
+	var best candidate
 	foldKS := false
 	cur := []string{""}
+	var curOff [2]int // offset range of the current chunk's start
+	var pre [2]int    // min and max length of everything before the part
 	flush := func() {
-		best = better(best, cur)
+		best = better(best, candidate{set: cur, off: curOff})
 		cur = []string{""}
 	}
 	allExact := true
-	for _, s := range subs {
-		in := analyze(s)
-		foldKS = foldKS || in.foldKS
-		if in.exact == nil {
+	for _, p := range parts {
+		foldKS = foldKS || p.foldKS
+		switch {
+		case p.exact == nil:
 			allExact = false
 			flush()
-			best = better(best, in.req)
-			continue
-		}
-		if len(cur)*len(in.exact) > maxExactSet {
-			allExact = false
-			flush()
-			cur = append([]string(nil), in.exact...)
-			continue
-		}
-		next := make([]string, 0, len(cur)*len(in.exact))
-		tooLong := false
-		for _, a := range cur {
-			for _, b := range in.exact {
-				if len(a)+len(b) > maxExactLen {
-					tooLong = true
-				}
-				next = append(next, a+b)
+			if set, off := p.required(); set != nil {
+				best = better(best, candidate{set: set, off: [2]int{pre[0] + off[0], pre[1] + off[1]}})
 			}
-		}
-		if tooLong {
+		case len(cur)*len(p.exact) > maxExactSet || longest(cur)+longest(p.exact) > maxExactLen:
 			allExact = false
 			flush()
-			cur = append([]string(nil), in.exact...)
-			continue
+			cur, curOff = append([]string(nil), p.exact...), pre
+		default:
+			if len(cur) == 1 && cur[0] == "" {
+				curOff = pre
+			}
+			next := make([]string, 0, len(cur)*len(p.exact))
+			for _, a := range cur {
+				for _, b := range p.exact {
+					next = append(next, a+b)
+				}
+			}
+			cur = dedupe(next)
 		}
-		cur = dedupe(next)
+		pre[0] += p.min
+		pre[1] += p.max
 	}
 	if allExact {
 		return info{exact: cur, foldKS: foldKS}
 	}
 	flush()
-	return info{req: best, foldKS: foldKS}
+	return info{req: best.set, off: best.off, foldKS: foldKS}
+}
+
+func longest(set []string) int {
+	n := 0
+	for _, s := range set {
+		n = max(n, len(s))
+	}
+	return n
 }
 
 func alternateInfo(subs []*syntax.Regexp) info {
 	var exact, req []string
 	allExact, allReq := true, true
 	foldKS := false
+	off := [2]int{-1, 0}
 	for _, s := range subs {
 		in := analyze(s)
 		foldKS = foldKS || in.foldKS
@@ -233,11 +240,15 @@ func alternateInfo(subs []*syntax.Regexp) info {
 		} else {
 			exact = append(exact, in.exact...)
 		}
-		r := in.required()
-		if r == nil {
+		set, o := in.required()
+		if set == nil {
 			allReq = false
 		}
-		req = append(req, r...)
+		req = append(req, set...)
+		if off[0] < 0 || o[0] < off[0] {
+			off[0] = o[0]
+		}
+		off[1] = max(off[1], o[1])
 	}
 	if allExact && len(exact) <= maxExactSet {
 		return info{exact: dedupe(exact), foldKS: foldKS}
@@ -245,5 +256,187 @@ func alternateInfo(subs []*syntax.Regexp) info {
 	if !allReq {
 		return info{foldKS: foldKS}
 	}
-	return info{req: dedupe(req), foldKS: foldKS}
+	return info{req: dedupe(req), off: off, foldKS: foldKS}
+}
+
+// hasKS reports whether s holds a rune whose case variants differ in length.
+func hasKS(s string) bool {
+	_, mixed := canonString(s)
+	return mixed
+}
+
+// maxFactors is how many secondary factors a pattern keeps.
+const maxFactors = 3
+
+// prefilters derives the prefilters of re: one per branch (see branches) when every branch
+// has literals, else one for the whole expression.
+func prefilters(re *syntax.Regexp) ([]Prefilter, bool) {
+	whole := analyze(re)
+	if bs := branches(re); len(bs) > 1 {
+		var out []Prefilter
+		for _, b := range bs {
+			in := analyze(b)
+			set, off := in.required()
+			if set == nil {
+				out = nil
+				break
+			}
+			out = append(out, newPrefilter(b, set, off))
+		}
+		if out != nil {
+			return out, whole.foldKS
+		}
+	}
+	set, off := whole.required()
+	if set == nil {
+		return nil, whole.foldKS
+	}
+	return []Prefilter{newPrefilter(re, set, off)}, whole.foldKS
+}
+
+func newPrefilter(b *syntax.Regexp, set []string, off [2]int) Prefilter {
+	return Prefilter{
+		Factor:          Factor{Literals: set, Offset: off},
+		Secondary:       secondaryFactors(b, set, off),
+		Branch:          Format(b),
+		LeadingBoundary: off == [2]int{0, 0} && startsWithBoundary(b),
+	}
+}
+
+// startsWithBoundary reports whether every match of re begins with a \b assertion.
+func startsWithBoundary(re *syntax.Regexp) bool {
+	for {
+		switch re.Op {
+		case syntax.OpWordBoundary:
+			return true
+		case syntax.OpCapture:
+			re = re.Sub[0]
+		case syntax.OpConcat:
+			if len(re.Sub) == 0 {
+				return false
+			}
+			re = re.Sub[0]
+		default:
+			return false
+		}
+	}
+}
+
+// branches splits re into expressions whose union matches, at any start, exactly where re
+// does: a top-level alternation gives its branches, and a sequence holding an alternation
+// (P(A|B)S) gives one sequence per branch (PAS, PBS). Anything else is one branch.
+func branches(re *syntax.Regexp) []*syntax.Regexp {
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	switch re.Op {
+	case syntax.OpAlternate:
+		return re.Sub
+	case syntax.OpConcat:
+		for i, s := range re.Sub {
+			for s.Op == syntax.OpCapture {
+				s = s.Sub[0]
+			}
+			if s.Op != syntax.OpAlternate {
+				continue
+			}
+			out := make([]*syntax.Regexp, len(s.Sub))
+			for j, alt := range s.Sub {
+				subs := append(append(append([]*syntax.Regexp(nil), re.Sub[:i]...), alt), re.Sub[i+1:]...)
+				out[j] = &syntax.Regexp{Op: syntax.OpConcat, Flags: re.Flags, Sub: subs}
+			}
+			return out
+		}
+	}
+	return []*syntax.Regexp{re}
+}
+
+// secondaryFactors lists the selective required sets of the top-level sequence of re, other than
+// the primary one, most selective first.
+func secondaryFactors(re *syntax.Regexp, primary []string, primaryOff [2]int) []Factor {
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	if re.Op != syntax.OpConcat {
+		return nil
+	}
+	var all []candidate
+	var pre [2]int
+	cur := []string{""}
+	var curOff [2]int
+	flush := func() {
+		if usable(cur) != nil {
+			all = append(all, candidate{set: cur, off: curOff})
+		}
+		cur = []string{""}
+	}
+	for _, s := range re.Sub {
+		in := analyze(s)
+		switch {
+		case in.exact == nil:
+			flush()
+			if set, off := in.required(); set != nil {
+				all = append(all, candidate{set: set, off: [2]int{pre[0] + off[0], pre[1] + off[1]}})
+			}
+		case len(cur)*len(in.exact) > maxExactSet || longest(cur)+longest(in.exact) > maxExactLen:
+			flush()
+			cur, curOff = append([]string(nil), in.exact...), pre
+		default:
+			if len(cur) == 1 && cur[0] == "" {
+				curOff = pre
+			}
+			var next []string
+			for _, a := range cur {
+				for _, b := range in.exact {
+					next = append(next, a+b)
+				}
+			}
+			cur = dedupe(next)
+		}
+		pre[0] += minLen(s)
+		pre[1] += maxLen(s)
+	}
+	flush()
+	sort.SliceStable(all, func(i, j int) bool {
+		li, ni := score(all[i].set)
+		lj, nj := score(all[j].set)
+		return li > lj || (li == lj && ni > nj)
+	})
+	var out []Factor
+	for _, c := range all {
+		if len(out) == maxFactors {
+			break
+		}
+		if !factorWorthy(c.set) || sameSet(c.set, primary) && c.off == primaryOff {
+			continue
+		}
+		out = append(out, Factor{Literals: c.set, Offset: c.off})
+	}
+	return out
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// factorWorthy reports whether a set is worth checking as a secondary factor: words of two
+// letters or more, or punctuation (rare in prose, and telling in code).
+func factorWorthy(set []string) bool {
+	for _, s := range set {
+		if len(s) >= 2 {
+			continue
+		}
+		if c := s[0]; c < 0x80 && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return true
 }

@@ -27,23 +27,54 @@ type Analysis struct {
 	Expr string
 	// MinLen and MaxLen bound the length of any match, in bytes.
 	MinLen, MaxLen int
-	// Literals is the prefilter: every match contains at least one of them, compared after ASCII
-	// lower-casing of both the literal and the text. Empty when no literal could be found.
-	Literals []string
-	// FoldKS is true when a case-insensitive literal contains 'k' or 's', which Go also matches
-	// as U+212A KELVIN SIGN and U+017F LATIN SMALL LETTER LONG S; text containing those runes
-	// must then be scanned without the prefilter.
+	// Prefilters select where matches can start: every match contains, for at least one
+	// prefilter, one of its literals (compared after ASCII lower-casing of both) at one of its
+	// offsets, and each of its factors too. A top-level alternation has one per branch. Empty
+	// when no literal could be found: every text is then searched.
+	Prefilters []Prefilter
+	// FoldKS is true when a case-insensitive literal holds a rune whose case variants differ
+	// in UTF-8 length ('k' and U+212A KELVIN SIGN, 's' and U+017F LONG S): text that FoldText
+	// reports as a hazard must then be scanned without the prefilter.
 	FoldKS bool
 	// Bounded is true when the window bounded at least one repeat.
 	Bounded bool
 }
 
+// Factor is a set of literals one of which every match contains, starting at an offset from
+// the match start within Offset (inclusive).
+type Factor struct {
+	Literals []string
+	Offset   [2]int
+}
+
+// Prefilter is a primary factor, whose literals are searched for, and secondary factors that
+// must also occur for a candidate to be confirmed.
+type Prefilter struct {
+	Factor
+	Secondary []Factor
+	// Branch is the expression of the branch the prefilter belongs to (the whole expression
+	// when there is one prefilter).
+	Branch string
+	// LeadingBoundary is true when the literal starts every match and a \b precedes it, so a
+	// literal found where no word boundary is cannot start a match.
+	LeadingBoundary bool
+}
+
+// Literals returns every primary literal of the analysis.
+func (a *Analysis) Literals() []string {
+	var out []string
+	for _, p := range a.Prefilters {
+		out = append(out, p.Literals...)
+	}
+	return out
+}
+
 // Selective reports whether the prefilter literals are long enough to be selective.
 func (a *Analysis) Selective() bool {
-	if len(a.Literals) == 0 {
+	if len(a.Prefilters) == 0 {
 		return false
 	}
-	for _, l := range a.Literals {
+	for _, l := range a.Literals() {
 		if len(l) < MinSelective {
 			return false
 		}
@@ -71,7 +102,7 @@ func Analyze(expr string, window int, fast string) (*Analysis, error) {
 	if a.Bounded, err = bound(re, window); err != nil {
 		return nil, err
 	}
-	a.Expr = re.String()
+	a.Expr = Format(re)
 	if _, err := regexp.Compile(a.Expr); err != nil {
 		return nil, fmt.Errorf("bounded expression does not compile: %w", err)
 	}
@@ -80,12 +111,10 @@ func Analyze(expr string, window int, fast string) (*Analysis, error) {
 		return nil, fmt.Errorf("pattern can match the empty string")
 	}
 	if fast != "" {
-		a.Literals = []string{asciiLower(fast)}
-		a.FoldKS = true // conservative: the override is compared case-insensitively
+		a.FoldKS = hasKS(fast) // conservative: the override is compared case-insensitively
+		a.Prefilters = []Prefilter{{Factor: Factor{Literals: []string{asciiLower(fast)}, Offset: [2]int{0, max(0, a.MaxLen-len(fast))}}}}
 	} else {
-		inf := analyze(re)
-		a.Literals = inf.required()
-		a.FoldKS = inf.foldKS
+		a.Prefilters, a.FoldKS = prefilters(re)
 	}
 	return a, nil
 }

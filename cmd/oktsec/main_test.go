@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cockroachdb/datadriven"
+)
+
+// TestCLI runs the cases in testdata/: `oktsec ARGS...` runs the command line with the case's
+// input as standard input and prints the exit code, standard output and standard error. The
+// word $TMP in arguments is replaced by a fresh temporary directory (shared within a file), and
+// `file NAME` writes its input to $TMP/NAME.
+func TestCLI(t *testing.T) {
+	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
+		tmp := t.TempDir()
+		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
+			switch d.Cmd {
+			case "file":
+				name := filepath.Join(tmp, d.CmdArgs[0].Key)
+				if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+					d.Fatalf(t, "%v", err)
+				}
+				if err := os.WriteFile(name, []byte(d.Input), 0o644); err != nil {
+					d.Fatalf(t, "%v", err)
+				}
+				return ""
+			case "oktsec":
+				var args []string
+				for _, a := range d.CmdArgs {
+					s := a.Key
+					if len(a.Vals) > 0 {
+						s += "=" + strings.Join(a.Vals, ",")
+					}
+					args = append(args, strings.ReplaceAll(s, "$TMP", tmp))
+				}
+				var stdout, stderr bytes.Buffer
+				code := run(args, strings.NewReader(d.Input), &stdout, &stderr)
+				out := strings.ReplaceAll(stdout.String(), tmp, "$TMP")
+				out = scanTime.ReplaceAllString(out, `"scan_ns":N`)
+				errOut := strings.ReplaceAll(stderr.String(), tmp, "$TMP")
+				return fmt.Sprintf("exit %d\n%s%s", code, out, prefixLines("stderr: ", errOut))
+			default:
+				d.Fatalf(t, "unknown command %q", d.Cmd)
+				return ""
+			}
+		})
+	})
+}
+
+// scanTime matches the one varying field of jsonl output.
+var scanTime = regexp.MustCompile(`"scan_ns":[0-9]+`)
+
+func prefixLines(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		b.WriteString(prefix + l + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,82 @@
+package engine
+
+import (
+	"regexp"
+	"unicode/utf8"
+)
+
+// NewReferenceScanner returns a scanner that finds matches the slow, obvious way: every pattern's
+// regexp runs over the whole text (regexp.FindAllIndex), with no prefilter and no windows. It
+// defines what the fast paths must find, for differential tests and fuzzing, and it is the naive
+// regexp-per-rule baseline of the benchmarks.
+func NewReferenceScanner(db *Database) *Scanner {
+	s := NewScanner(db)
+	s.reference = true
+	return s
+}
+
+// referenceMatches fills out with the matches of p in text, computed without the prefilter.
+func (p *compiledPattern) referenceMatches(text []byte, out *matchList) {
+	if len(text) < p.minLen {
+		return
+	}
+	if !p.fullword {
+		for _, loc := range p.re.FindAllIndex(text, -1) {
+			out.add(loc[0], loc[1])
+		}
+		return
+	}
+	// fullword changes which matches chain: a match that touches a word is skipped and the
+	// search resumes at the next rune. Try every rune start in turn.
+	anchored := p.anchor
+	for s := 0; s < len(text); {
+		if loc := anchoredMatch(anchored, text, s); loc != nil && wordBounded(text, loc[0], loc[1]) {
+			out.add(loc[0], loc[1])
+			s = loc[1]
+			continue
+		}
+		_, w := utf8.DecodeRune(text[s:])
+		s += w
+	}
+}
+
+type anchoredPair struct{ atStart, withContext *regexp.Regexp }
+
+// compileAnchored builds the forms of expr anchored at the start of the text, without and with
+// one rune of left context.
+func compileAnchored(expr string) (anchoredPair, error) {
+	atStart, err := regexp.Compile(`\A(` + expr + `)`)
+	if err != nil {
+		return anchoredPair{}, err
+	}
+	withContext, err := regexp.Compile(`\A(?s:.)(` + expr + `)`)
+	if err != nil {
+		return anchoredPair{}, err
+	}
+	return anchoredPair{atStart: atStart, withContext: withContext}, nil
+}
+
+// anchoredMatch returns the leftmost-first match starting exactly at s, seeing the rune before s.
+func anchoredMatch(a anchoredPair, text []byte, s int) []int {
+	if s == 0 {
+		loc := a.atStart.FindSubmatchIndex(text)
+		if loc == nil {
+			return nil
+		}
+		return []int{loc[2], loc[3]}
+	}
+	_, w := utf8.DecodeLastRune(text[:s])
+	c := s - w
+	loc := a.withContext.FindSubmatchIndex(text[c:])
+	if loc == nil {
+		return nil
+	}
+	return []int{c + loc[2], c + loc[3]}
+}
+
+func (l *matchList) add(s, e int) {
+	l.count++
+	if len(l.list) < maxStoredMatches {
+		l.list = append(l.list, match{span: span{s, e}})
+	}
+}
