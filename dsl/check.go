@@ -285,10 +285,8 @@ func (c *checker) stringDef(r *Rule, d *StringDef, name string) *ir.String {
 	if !a.Selective() {
 		c.warnf(d.Pos, r.ID, "rule %s: $%s: no literal of %d bytes or more occurs in every match, so every text is run through the regex (add a literal or a fast \"...\" modifier)", r.ID, name, pattern.MinSelective)
 	}
-	if re, err := syntax.Parse(a.Expr, syntax.Perl); err == nil {
-		if prog, err := syntax.Compile(re.Simplify()); err == nil && len(prog.Inst) > maxProgramInsts {
-			c.warnf(d.Pos, r.ID, "rule %s: $%s: the compiled pattern has %d instructions (limit %d): tighten the bounds", r.ID, name, len(prog.Inst), maxProgramInsts)
-		}
+	if a.ProgramSize > maxProgramInsts {
+		c.warnf(d.Pos, r.ID, "rule %s: $%s: the compiled pattern has %d instructions (limit %d): tighten the bounds", r.ID, name, a.ProgramSize, maxProgramInsts)
 	}
 	return s
 }

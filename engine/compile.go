@@ -6,7 +6,6 @@ package engine
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/oktsec/oktsec/engine/acmatch"
@@ -34,10 +33,8 @@ type Database struct {
 // compiledPattern is one distinct string expression, shared by every rule that uses it.
 type compiledPattern struct {
 	expr string
-	re   *regexp.Regexp // the bounded expression
-	ctx  *regexp.Regexp // `(?s:.)(expr)`: expr with one rune of left context
-	// anchor holds the forms anchored at one start position.
-	anchor   anchoredPair
+	// rx holds the compiled forms of expr, built on first use.
+	rx       regexps
 	minLen   int
 	maxLen   int
 	fullword bool
@@ -72,9 +69,11 @@ type entry struct {
 	factors []patternFactor
 	// branch, for one branch of several, confirms that the branch itself can match at a
 	// candidate start before the whole expression is tried there.
-	branch *anchoredPair
+	branch *regexps
 	// boundary: a \b precedes the literal at the start of every match.
 	boundary bool
+	// maxLen bounds the length of a match of the branch.
+	maxLen int
 }
 
 // patternFactor is a secondary literal set of a prefilter and where it starts in a match.
@@ -131,13 +130,9 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 					return li
 				}
 				for _, pre := range prefs {
-					e := entry{pattern: pi, off: pre.Offset, boundary: pre.LeadingBoundary}
+					e := entry{pattern: pi, off: pre.Offset, boundary: pre.LeadingBoundary, maxLen: p.maxLen}
 					if len(prefs) > 1 {
-						anchor, err := compileAnchored(pre.Branch)
-						if err != nil {
-							return nil, fmt.Errorf("rule %s: $%s: branch: %w", r.ID, s.Name, err)
-						}
-						e.branch = &anchor
+						e.branch = &regexps{expr: pre.Branch}
 					}
 					for _, f := range pre.Secondary {
 						ids := make([]int, len(f.Literals))
@@ -195,20 +190,8 @@ func compilePattern(s *ir.String) (*compiledPattern, []pattern.Prefilter, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	re, err := regexp.Compile(a.Expr)
-	if err != nil {
-		return nil, nil, err
-	}
-	ctx, err := regexp.Compile(`(?s:.)(` + a.Expr + `)`)
-	if err != nil {
-		return nil, nil, err
-	}
-	anchor, err := compileAnchored(a.Expr)
-	if err != nil {
-		return nil, nil, err
-	}
 	p := &compiledPattern{
-		expr: a.Expr, re: re, ctx: ctx, anchor: anchor,
+		expr: a.Expr, rx: regexps{expr: a.Expr},
 		minLen: a.MinLen, maxLen: a.MaxLen,
 		fullword: s.Fullword, raw: s.Raw, foldKS: a.FoldKS,
 		scanAll: len(a.Prefilters) == 0,

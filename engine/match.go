@@ -30,18 +30,18 @@ type matchList struct {
 type form struct {
 	text  []byte
 	lower []byte
-	// hazard is true when the text holds a rune whose case variants differ in length (U+212A
-	// KELVIN SIGN for k, U+017F LONG S for s): patterns whose case-insensitive literals hold
-	// such letters cannot use the prefilter then.
-	hazard bool
+	// hazards are the offsets of runes whose case variants differ in length (U+212A KELVIN
+	// SIGN for k, U+017F LONG S for s): a case-insensitive pattern whose literals hold such
+	// letters may match around them without its literal occurring.
+	hazards []int
 }
 
-func newForm(text, lowerBuf []byte, ascii bool) form {
+func newForm(text, lowerBuf []byte, hazardBuf []int, ascii bool) form {
 	f := form{text: text}
 	if ascii {
 		f.lower = lowerASCII(lowerBuf, text)
 	} else {
-		f.lower, f.hazard = pattern.FoldText(lowerBuf, text)
+		f.lower, f.hazards = pattern.FoldText(lowerBuf, text, hazardBuf[:0])
 	}
 	return f
 }
@@ -89,9 +89,6 @@ type literalIndex struct {
 	pf     *prefilter
 	litPos [][]int // start offsets of each literal, filled by one automaton pass
 	found  []int   // literals with at least one position
-	facPos [][]int
-	facGen []uint32
-	gen    uint32
 }
 
 // scan runs the automaton of pf over the folded text.
@@ -100,17 +97,8 @@ func (x *literalIndex) scan(pf *prefilter, lower []byte) {
 		x.litPos[l] = x.litPos[l][:0]
 	}
 	x.pf = pf
-	x.gen++
-	if x.gen == 0 { // wrapped: clear the stamps
-		x.gen = 1
-		clear(x.facGen)
-	}
 	if n := len(pf.literals); len(x.litPos) < n {
 		x.litPos = make([][]int, n)
-	}
-	if n := len(pf.factors); len(x.facPos) < n {
-		x.facPos = make([][]int, n)
-		x.facGen = make([]uint32, n)
 	}
 	_, x.found = pf.matcher.Scan(0, lower, 0, x.litPos, x.found[:0])
 }
@@ -118,22 +106,14 @@ func (x *literalIndex) scan(pf *prefilter, lower []byte) {
 // positions returns the sorted start offsets of literal l.
 func (x *literalIndex) positions(l int) []int { return x.litPos[l] }
 
-// factorPositions returns the sorted start offsets of every literal of factor f.
-func (x *literalIndex) factorPositions(f int) []int {
-	lits := x.pf.factors[f]
-	if len(lits) == 1 {
-		return x.litPos[lits[0]]
+// factorIn reports whether some literal of factor f starts in [lo, hi].
+func (x *literalIndex) factorIn(f, lo, hi int) bool {
+	for _, l := range x.pf.factors[f] {
+		if anyIn(x.litPos[l], lo, hi) {
+			return true
+		}
 	}
-	if x.facGen[f] == x.gen {
-		return x.facPos[f]
-	}
-	pos := x.facPos[f][:0]
-	for _, l := range lits {
-		pos = append(pos, x.litPos[l]...)
-	}
-	sort.Ints(pos)
-	x.facPos[f], x.facGen[f] = pos, x.gen
-	return pos
+	return false
 }
 
 // asciiBoundary reports whether \b (Go's ASCII word boundary) holds at offset i.
@@ -153,7 +133,7 @@ const maxAnchoredProbe = 48
 // addChecked adds a candidate range of an entry, after probing the entry's branch when the
 // range is narrow enough.
 func (c *candidates) addChecked(e *entry, text []byte, r span) {
-	if e.branch != nil && r.end-r.start <= maxBranchProbe && !branchCanStart(e.branch, text, r.start, r.end) {
+	if e.branch != nil && r.end-r.start <= maxBranchProbe && !branchCanStart(e.branch, text, r.start, r.end, e.maxLen) {
 		return
 	}
 	c.add(e.pattern, r)
@@ -162,10 +142,13 @@ func (c *candidates) addChecked(e *entry, text []byte, r span) {
 // maxBranchProbe is the widest candidate range probed start by start with a branch.
 const maxBranchProbe = 16
 
-// branchCanStart reports whether the branch matches at some rune start in [first, last].
-func branchCanStart(b *anchoredPair, text []byte, first, last int) bool {
+// branchCanStart reports whether the branch, whose matches are at most maxLen bytes long,
+// matches at some rune start in [first, last].
+func branchCanStart(b *regexps, text []byte, first, last, maxLen int) bool {
+	anchor := b.get().anchor
+	hi := min(len(text), last+maxLen+utf8.UTFMax) // one rune of right context
 	for s := runeStart(text, first); s <= last && s < len(text); {
-		if anchoredMatch(*b, text, s) != nil {
+		if anchoredMatch(anchor, text[:hi], s) != nil {
 			return true
 		}
 		_, w := utf8.DecodeRune(text[s:])
@@ -221,16 +204,16 @@ func (db *Database) collect(pf *prefilter, f *form, applies []bool, c *candidate
 				}
 				first = max(0, first)
 				// The factor with the narrowest offsets pins the starts closest.
+				// (A match holding a hazard rune may lack a factor's folded literal; the hazard
+				// windows below cover it.)
 				var pin *patternFactor
-				if !f.hazard {
-					for i := range e.factors {
-						fac := &e.factors[i]
-						if !anyIn(x.factorPositions(fac.factor), first+fac.off[0], last+fac.off[1]) {
-							continue entries
-						}
-						if pin == nil || fac.off[1]-fac.off[0] < pin.off[1]-pin.off[0] {
-							pin = fac
-						}
+				for i := range e.factors {
+					fac := &e.factors[i]
+					if !x.factorIn(fac.factor, first+fac.off[0], last+fac.off[1]) {
+						continue entries
+					}
+					if pin == nil || fac.off[1]-fac.off[0] < pin.off[1]-pin.off[0] {
+						pin = fac
 					}
 				}
 				if pin == nil || pin.off[1]-pin.off[0] >= last-first {
@@ -239,25 +222,28 @@ func (db *Database) collect(pf *prefilter, f *form, applies []bool, c *candidate
 				}
 				// Every match start s in [first, last] has the pinning factor at some q with
 				// s in [q-off[1], q-off[0]]: those ranges are the candidates.
-				pos := x.factorPositions(pin.factor)
-				for i := sort.SearchInts(pos, first+pin.off[0]); i < len(pos) && pos[i] <= last+pin.off[1]; i++ {
-					lo, hi := max(first, pos[i]-pin.off[1]), min(last, pos[i]-pin.off[0])
-					if lo <= hi {
-						c.addChecked(e, f.text, span{lo, hi})
+				for _, l := range pf.factors[pin.factor] {
+					pos := x.litPos[l]
+					for i := sort.SearchInts(pos, first+pin.off[0]); i < len(pos) && pos[i] <= last+pin.off[1]; i++ {
+						lo, hi := max(first, pos[i]-pin.off[1]), min(last, pos[i]-pin.off[0])
+						if lo <= hi {
+							c.addChecked(e, f.text, span{lo, hi})
+						}
 					}
 				}
 			}
 		}
 	}
-	if f.hazard {
+	// A match the folded literals missed holds a hazard rune: search the windows that end at
+	// one, with the factor checks off (they use folded literals too).
+	if len(f.hazards) > 0 {
 		for _, p := range pf.foldKS {
 			if !applies[p] {
 				continue
 			}
-			if len(c.ranges[p]) > 0 {
-				c.ranges[p] = append(c.ranges[p][:0], whole)
-			} else {
-				c.add(p, whole)
+			maxLen := db.patterns[p].maxLen
+			for _, q := range f.hazards {
+				c.add(p, span{max(0, q-maxLen+1), q})
 			}
 		}
 	}
@@ -308,11 +294,12 @@ func (p *compiledPattern) find(text []byte, lo, last int) (int, int, bool) {
 		_, w := utf8.DecodeRune(text[hi:])
 		hi += w // one rune of right context for \b and $
 	}
+	rx := p.rx.get()
 	if last-lo < maxAnchoredProbe {
 		// Few possible starts: anchored attempts fail fast, where an unanchored search of a
 		// large program over the whole window is slow.
 		for s := lo; s <= last && s < len(text); {
-			if loc := anchoredMatch(p.anchor, text[:hi], s); loc != nil {
+			if loc := anchoredMatch(rx.anchor, text[:hi], s); loc != nil {
 				return loc[0], loc[1], true
 			}
 			_, w := utf8.DecodeRune(text[s:])
@@ -321,7 +308,7 @@ func (p *compiledPattern) find(text []byte, lo, last int) (int, int, bool) {
 		return 0, 0, false
 	}
 	if lo == 0 {
-		loc := p.re.FindIndex(text[:hi])
+		loc := rx.re.FindIndex(text[:hi])
 		if loc == nil || loc[0] > last {
 			return 0, 0, false
 		}
@@ -329,7 +316,7 @@ func (p *compiledPattern) find(text []byte, lo, last int) (int, int, bool) {
 	}
 	_, w := utf8.DecodeLastRune(text[:lo])
 	c := lo - w // one rune of left context
-	loc := p.ctx.FindSubmatchIndex(text[c:hi])
+	loc := rx.ctx.FindSubmatchIndex(text[c:hi])
 	if loc == nil || c+loc[2] > last {
 		return 0, 0, false
 	}

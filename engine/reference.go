@@ -2,6 +2,7 @@ package engine
 
 import (
 	"regexp"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -21,14 +22,14 @@ func (p *compiledPattern) referenceMatches(text []byte, out *matchList) {
 		return
 	}
 	if !p.fullword {
-		for _, loc := range p.re.FindAllIndex(text, -1) {
+		for _, loc := range p.rx.get().re.FindAllIndex(text, -1) {
 			out.add(loc[0], loc[1])
 		}
 		return
 	}
 	// fullword changes which matches chain: a match that touches a word is skipped and the
 	// search resumes at the next rune. Try every rune start in turn.
-	anchored := p.anchor
+	anchored := p.rx.get().anchor
 	for s := 0; s < len(text); {
 		if loc := anchoredMatch(anchored, text, s); loc != nil && wordBounded(text, loc[0], loc[1]) {
 			out.add(loc[0], loc[1])
@@ -42,18 +43,27 @@ func (p *compiledPattern) referenceMatches(text []byte, out *matchList) {
 
 type anchoredPair struct{ atStart, withContext *regexp.Regexp }
 
-// compileAnchored builds the forms of expr anchored at the start of the text, without and with
-// one rune of left context.
-func compileAnchored(expr string) (anchoredPair, error) {
-	atStart, err := regexp.Compile(`\A(` + expr + `)`)
-	if err != nil {
-		return anchoredPair{}, err
-	}
-	withContext, err := regexp.Compile(`\A(?s:.)(` + expr + `)`)
-	if err != nil {
-		return anchoredPair{}, err
-	}
-	return anchoredPair{atStart: atStart, withContext: withContext}, nil
+// regexps holds the compiled forms of one expression, built on first use: a rule set has
+// hundreds of expressions and most inputs never need most of them. The expression was checked
+// when the rule set was compiled, so building its forms cannot fail.
+type regexps struct {
+	expr   string
+	once   sync.Once
+	re     *regexp.Regexp // the expression
+	ctx    *regexp.Regexp // `(?s:.)(expr)`: with one rune of left context
+	anchor anchoredPair   // anchored at one start, without and with left context
+}
+
+func (r *regexps) get() *regexps {
+	r.once.Do(func() {
+		r.re = regexp.MustCompile(r.expr)
+		r.ctx = regexp.MustCompile(`(?s:.)(` + r.expr + `)`)
+		r.anchor = anchoredPair{
+			atStart:     regexp.MustCompile(`\A(` + r.expr + `)`),
+			withContext: regexp.MustCompile(`\A(?s:.)(` + r.expr + `)`),
+		}
+	})
+	return r
 }
 
 // anchoredMatch returns the leftmost-first match starting exactly at s, seeing the rune before s.

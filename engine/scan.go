@@ -109,6 +109,7 @@ type scratch struct {
 	touched   []int
 	lowerNorm []byte
 	lowerRaw  []byte
+	hazards   []int
 	ruleSeen  []uint32
 	computed  []uint32
 	gen       uint32
@@ -191,12 +192,12 @@ func (s *Scanner) scanUnit(sc *scratch, input []byte, u *unit, res *Result) {
 			}
 		}
 	} else {
-		norm := newForm(normText, sc.lowerNorm, ascii)
-		sc.lowerNorm = norm.lower
+		norm := newForm(normText, sc.lowerNorm, sc.hazards, ascii)
+		sc.lowerNorm, sc.hazards = norm.lower, norm.hazards
 		db.collect(&db.norm, &norm, applies, &sc.cand, &sc.lits)
 		if db.hasRaw {
-			raw := newForm(u.text, sc.lowerRaw, ascii)
-			sc.lowerRaw = raw.lower
+			raw := newForm(u.text, sc.lowerRaw, sc.hazards, ascii)
+			sc.lowerRaw, sc.hazards = raw.lower, raw.hazards
 			db.collect(&db.raw, &raw, applies, &sc.cand, &sc.lits)
 		}
 	}

@@ -33,59 +33,61 @@ func Build(literals [][]byte) *Automaton {
 			a.nclass++
 		}
 	}
-	// Trie.
-	type node struct {
-		next map[uint16]int32
-		out  []int32
+	// Trie, stored directly in the transition table: -1 marks a missing edge.
+	var out [][]int32
+	newState := func() int32 {
+		for c := 0; c < a.nclass; c++ {
+			a.trans = append(a.trans, -1)
+		}
+		out = append(out, nil)
+		return int32(len(out) - 1)
 	}
-	nodes := []node{{next: map[uint16]int32{}}}
+	newState()
 	for i, l := range literals {
 		a.lens[i] = int32(len(l))
 		s := int32(0)
 		for _, b := range l {
-			c := a.class[b]
-			n, ok := nodes[s].next[c]
-			if !ok {
-				n = int32(len(nodes))
-				nodes = append(nodes, node{next: map[uint16]int32{}})
-				nodes[s].next[c] = n
+			at := int(s)*a.nclass + int(a.class[b])
+			if a.trans[at] < 0 {
+				child := newState()
+				a.trans[at] = child
 			}
-			s = n
+			s = a.trans[at]
 		}
-		nodes[s].out = append(nodes[s].out, int32(i))
+		out[s] = append(out[s], int32(i))
 	}
 	// Breadth-first: failure links, full transitions, inherited outputs.
-	n := len(nodes)
-	a.trans = make([]int32, n*a.nclass)
+	n := len(out)
 	fail := make([]int32, n)
-	outs := make([][]int32, n)
 	queue := make([]int32, 0, n)
-	outs[0] = nodes[0].out
 	for c := 0; c < a.nclass; c++ {
-		if child, ok := nodes[0].next[uint16(c)]; ok {
-			a.trans[c] = child
-			fail[child] = 0
+		if child := a.trans[c]; child > 0 {
 			queue = append(queue, child)
+		} else {
+			a.trans[c] = 0
 		}
 	}
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		outs[s] = append(append([]int32(nil), nodes[s].out...), outs[fail[s]]...)
+		if len(out[fail[s]]) > 0 {
+			out[s] = append(out[s], out[fail[s]]...)
+		}
+		row := int(s) * a.nclass
+		frow := int(fail[s]) * a.nclass
 		for c := 0; c < a.nclass; c++ {
-			if child, ok := nodes[s].next[uint16(c)]; ok {
-				a.trans[int(s)*a.nclass+c] = child
-				fail[child] = a.trans[int(fail[s])*a.nclass+c]
+			if child := a.trans[row+c]; child >= 0 {
+				fail[child] = a.trans[frow+c]
 				queue = append(queue, child)
 			} else {
-				a.trans[int(s)*a.nclass+c] = a.trans[int(fail[s])*a.nclass+c]
+				a.trans[row+c] = a.trans[frow+c]
 			}
 		}
 	}
 	a.outStart = make([]int32, n+1)
 	for s := 0; s < n; s++ {
 		a.outStart[s] = int32(len(a.outLits))
-		a.outLits = append(a.outLits, outs[s]...)
+		a.outLits = append(a.outLits, out[s]...)
 	}
 	a.outStart[n] = int32(len(a.outLits))
 	return a

@@ -90,10 +90,7 @@ func dedupe(set []string) []string {
 }
 
 // asciiLower folds a string the way the prefilter folds text (see Canon).
-func asciiLower(s string) string {
-	out, _ := canonString(s)
-	return out
-}
+func asciiLower(s string) string { return canonString(s) }
 
 func analyze(re *syntax.Regexp) info {
 	switch re.Op {
@@ -139,11 +136,37 @@ func repeatInfo(sub *syntax.Regexp, max int) info {
 	return info{req: set, off: off, foldKS: in.foldKS}
 }
 
-// literalInfo handles a literal: its folded form is exact. A case-insensitive literal with a
-// rune whose case variants differ in length (k and the Kelvin sign) is marked foldKS.
+// literalInfo handles a literal: its folded form is exact. In a case-insensitive literal, a
+// rune with a longer case variant (k and the Kelvin sign) marks the analysis foldKS, and a rare
+// form itself (the Kelvin sign) is not used as a literal, since text may hold its short form.
 func literalInfo(re *syntax.Regexp) info {
-	s, mixed := canonString(string(re.Rune))
-	return info{exact: []string{s}, foldKS: mixed && re.Flags&syntax.FoldCase != 0}
+	if re.Flags&syntax.FoldCase == 0 {
+		return info{exact: []string{canonString(string(re.Rune))}}
+	}
+	var parts []part
+	var run []rune
+	foldKS := false
+	flush := func() {
+		if len(run) > 0 {
+			s := canonString(string(run))
+			parts = append(parts, part{info: info{exact: []string{s}}, min: len(s), max: len(s)})
+			run = nil
+		}
+	}
+	for _, r := range re.Rune {
+		foldKS = foldKS || hasRareVariant(r)
+		if _, rare := Canon(r); rare {
+			flush()
+			lo, hi := foldOrbitLens(r)
+			parts = append(parts, part{min: lo, max: hi})
+			continue
+		}
+		run = append(run, r)
+	}
+	flush()
+	in := concatInfo(parts)
+	in.foldKS = foldKS
+	return in
 }
 
 func classInfo(re *syntax.Regexp) info {
@@ -259,10 +282,14 @@ func alternateInfo(subs []*syntax.Regexp) info {
 	return info{req: dedupe(req), off: off, foldKS: foldKS}
 }
 
-// hasKS reports whether s holds a rune whose case variants differ in length.
+// hasKS reports whether s holds a rune with a longer case variant.
 func hasKS(s string) bool {
-	_, mixed := canonString(s)
-	return mixed
+	for _, r := range s {
+		if hasRareVariant(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // maxFactors is how many secondary factors a pattern keeps.

@@ -6,8 +6,8 @@ package pattern
 
 import (
 	"fmt"
-	"regexp"
 	"regexp/syntax"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -34,8 +34,10 @@ type Analysis struct {
 	Prefilters []Prefilter
 	// FoldKS is true when a case-insensitive literal holds a rune whose case variants differ
 	// in UTF-8 length ('k' and U+212A KELVIN SIGN, 's' and U+017F LONG S): text that FoldText
-	// reports as a hazard must then be scanned without the prefilter.
+	// reports as a hazard must also be searched around each hazard.
 	FoldKS bool
+	// ProgramSize is the number of instructions of the compiled expression.
+	ProgramSize int
 	// Bounded is true when the window bounded at least one repeat.
 	Bounded bool
 }
@@ -87,10 +89,40 @@ func Parse(expr string) (*syntax.Regexp, error) {
 	return syntax.Parse(expr, parseFlags)
 }
 
+// analysisCache remembers analyses: the rule compiler lints every expression and the engine
+// then compiles the same ones, and a gateway reloading its rules sees them again.
+var analysisCache struct {
+	sync.Mutex
+	m map[string]*Analysis
+}
+
+const maxCachedAnalyses = 16384
+
 // Analyze bounds expr with window (0: unbounded repeats are an error), checks that it cannot
 // match the empty string, and computes its lengths and prefilter literals. fast, when not empty,
-// replaces the derived prefilter.
+// replaces the derived prefilter. The result is shared and must not be modified.
 func Analyze(expr string, window int, fast string) (*Analysis, error) {
+	key := fmt.Sprintf("%d\x00%s\x00%s", window, fast, expr)
+	analysisCache.Lock()
+	a, ok := analysisCache.m[key]
+	analysisCache.Unlock()
+	if ok {
+		return a, nil
+	}
+	a, err := analyze1(expr, window, fast)
+	if err != nil {
+		return nil, err
+	}
+	analysisCache.Lock()
+	if analysisCache.m == nil || len(analysisCache.m) >= maxCachedAnalyses {
+		analysisCache.m = map[string]*Analysis{}
+	}
+	analysisCache.m[key] = a
+	analysisCache.Unlock()
+	return a, nil
+}
+
+func analyze1(expr string, window int, fast string) (*Analysis, error) {
 	re, err := Parse(expr)
 	if err != nil {
 		return nil, err
@@ -103,9 +135,16 @@ func Analyze(expr string, window int, fast string) (*Analysis, error) {
 		return nil, err
 	}
 	a.Expr = Format(re)
-	if _, err := regexp.Compile(a.Expr); err != nil {
+	// Compile the printed form, as the engine will: this checks Go's size limits too.
+	printed, err := syntax.Parse(a.Expr, parseFlags)
+	if err != nil {
+		return nil, fmt.Errorf("bounded expression does not parse: %w", err)
+	}
+	prog, err := syntax.Compile(printed.Simplify())
+	if err != nil {
 		return nil, fmt.Errorf("bounded expression does not compile: %w", err)
 	}
+	a.ProgramSize = len(prog.Inst)
 	a.MinLen, a.MaxLen = minLen(re), maxLen(re)
 	if a.MinLen == 0 {
 		return nil, fmt.Errorf("pattern can match the empty string")
