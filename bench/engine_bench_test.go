@@ -12,8 +12,8 @@ import (
 
 // Corpus sizes for the engine benchmarks.
 const (
-	proseSize = 1 << 20
-	jsonSize  = 1 << 20
+	proseSize = 256 << 10
+	jsonSize  = 256 << 10
 )
 
 var (
@@ -80,10 +80,10 @@ func benchCorpus(b *testing.B, name string) {
 	})
 }
 
-// BenchmarkProse scans 1 MiB of English prose.
+// BenchmarkProse scans 256 KiB of English prose.
 func BenchmarkProse(b *testing.B) { benchCorpus(b, "prose") }
 
-// BenchmarkJSON scans 1 MiB of JSON Lines MCP traffic.
+// BenchmarkJSON scans 256 KiB of JSON Lines MCP traffic.
 func BenchmarkJSON(b *testing.B) { benchCorpus(b, "json") }
 
 // BenchmarkMessage1KiB scans one 1 KiB tools/call result (µs per message = ns/op / 1000).

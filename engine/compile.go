@@ -1,7 +1,3 @@
-// Package engine scans content with a compiled rule set. It splits input into units (the strings
-// of a JSON-RPC message, each attributed to a surface, or a whole document), normalizes them,
-// finds the matches of every rule string with a literal prefilter and bounded regexp
-// confirmation, evaluates each rule's condition, and turns findings into a verdict.
 package engine
 
 import (

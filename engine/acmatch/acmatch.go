@@ -34,7 +34,12 @@ func Build(literals [][]byte) *Automaton {
 		}
 	}
 	// Trie, stored directly in the transition table: -1 marks a missing edge.
-	var out [][]int32
+	total := 1
+	for _, l := range literals {
+		total += len(l)
+	}
+	a.trans = make([]int32, 0, total*a.nclass)
+	out := make([][]int32, 0, total)
 	newState := func() int32 {
 		for c := 0; c < a.nclass; c++ {
 			a.trans = append(a.trans, -1)
