@@ -14,8 +14,10 @@ import (
 // TestDataDriven runs the cases in testdata/:
 //
 //	rules            compiles its input as a rule file and makes it the current set
-//	scan [escaped]   scans its input (with escaped, Go escapes like \x00 and \u200b are undone
-//	                 first) and prints the verdict and each finding
+//	scan [escaped] [repeat=N]
+//	                 scans its input (with escaped, Go escapes like \x00 and \u200b are undone
+//	                 first; with repeat, the input N times over) and prints the verdict, each
+//	                 finding and each note
 func TestDataDriven(t *testing.T) {
 	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
 		var scanner *engine.Scanner
@@ -44,6 +46,11 @@ func TestDataDriven(t *testing.T) {
 					}
 					input = []byte(s)
 				}
+				if d.HasArg("repeat") {
+					var n int
+					d.ScanArgs(t, "repeat", &n)
+					input = []byte(strings.Repeat(string(input), n))
+				}
 				return describe(scanner.Scan(input), input)
 			default:
 				d.Fatalf(t, "unknown command %q", d.Cmd)
@@ -58,6 +65,9 @@ func describe(res *engine.Result, input []byte) string {
 	fmt.Fprintf(&b, "verdict: %s\n", res.Verdict)
 	for _, f := range res.Findings {
 		fmt.Fprintf(&b, "%s %s %s %s %d-%d %q %q\n", f.Rule, f.Severity, f.Surface, f.Layer, f.Start, f.End, input[f.Start:f.End], f.Excerpt)
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
 	}
 	return b.String()
 }

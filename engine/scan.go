@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/oktsec/oktsec/engine/decode"
 	"github.com/oktsec/oktsec/engine/normalize"
 	"github.com/oktsec/oktsec/ir"
 )
@@ -68,6 +69,9 @@ type Finding struct {
 type Result struct {
 	Verdict  Decision  `json:"verdict"`
 	Findings []Finding `json:"findings"`
+	// Notes report what was not scanned in full, such as encoded blobs beyond the decoding
+	// budget.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Max returns the strictest severity among the findings, and false when there are none.
@@ -143,16 +147,68 @@ func (sc *scratch) reset(db *Database) {
 	sc.rules = sc.rules[:0]
 }
 
+// Decoding limits: encoded blobs are decoded and scanned as layers, up to these budgets.
+const (
+	// MaxDecodeDepth is how many encodings deep a blob is decoded (base64 inside base64: 2).
+	MaxDecodeDepth = 2
+	// MaxDecodedBytes is the decoded text one input may add.
+	MaxDecodedBytes = 4 << 20
+	// MaxDecodedBlobs is the number of blobs one input may decode.
+	MaxDecodedBlobs = 1024
+)
+
 // Scan scans a whole input.
 func (s *Scanner) Scan(input []byte) *Result {
 	res := &Result{Verdict: Allow, Findings: []Finding{}}
 	sc := s.pool.Get().(*scratch)
 	defer s.pool.Put(sc)
-	for _, u := range splitUnits(input) {
+	budget := decodeBudget{bytes: MaxDecodedBytes, blobs: MaxDecodedBlobs}
+	queue := splitUnits(input)
+	for len(queue) > 0 {
+		u := queue[0]
+		queue = queue[1:]
 		s.scanUnit(sc, input, &u, res)
+		if u.depth < MaxDecodeDepth {
+			queue = append(queue, budget.children(&u, res)...)
+		}
 	}
 	res.finish()
 	return res
+}
+
+// decodeBudget is what an input may still decode.
+type decodeBudget struct {
+	bytes, blobs int
+	noted        bool
+}
+
+// children decodes the blobs of a unit into child units of the same surface.
+func (b *decodeBudget) children(u *unit, res *Result) []unit {
+	if b.bytes <= 0 || b.blobs <= 0 {
+		return nil
+	}
+	blobs, truncated := decode.Find(u.text, b.bytes)
+	if truncated || len(blobs) > b.blobs {
+		if len(blobs) > b.blobs {
+			blobs = blobs[:b.blobs]
+		}
+		if !b.noted {
+			b.noted = true
+			res.Notes = append(res.Notes, fmt.Sprintf("decoding budget reached (%d bytes, %d blobs): further encoded content was scanned as is, not decoded", MaxDecodedBytes, MaxDecodedBlobs))
+		}
+	}
+	out := make([]unit, 0, len(blobs))
+	for _, bl := range blobs {
+		b.bytes -= len(bl.Text)
+		b.blobs--
+		layer := string(bl.Kind)
+		if u.layer != LayerPlain {
+			layer = u.layer + "/" + layer
+		}
+		chain := append(append(normalize.Chain(nil), u.toInput...), bl.Map)
+		out = append(out, unit{surface: u.surface, text: bl.Text, base: u.base, toInput: chain, layer: layer, depth: u.depth + 1})
+	}
+	return out
 }
 
 // finish sorts findings and sets the verdict.
@@ -225,7 +281,7 @@ func (s *Scanner) scanUnit(sc *scratch, input []byte, u *unit, res *Result) {
 		start, end := v.witness()
 		res.Findings = append(res.Findings, Finding{
 			Rule: rule.ID, Severity: rule.Severity, Category: rule.Category,
-			Surface: u.surface, Layer: LayerPlain, Start: start, End: end,
+			Surface: u.surface, Layer: u.layer, Start: start, End: end,
 			Excerpt: excerpt(input[start:end], rule.Category),
 		})
 	}

@@ -13,7 +13,11 @@ type unit struct {
 	text []byte
 	// base and toInput map text offsets to input offsets: base + toInput.Start(p).
 	base    int
-	toInput *normalize.Map
+	toInput normalize.Chain
+	// layer is LayerPlain, or the encodings the text was decoded from ("base64", "base64/url").
+	layer string
+	// depth counts the decodings that led to the text.
+	depth int
 }
 
 // Methods whose params are prompt material, resources, or tool arguments.
@@ -57,7 +61,7 @@ func splitUnits(input []byte) []unit {
 	var strs []jsonscan.String
 	docs, err := jsonscan.Scan(input, func(s jsonscan.String) { strs = append(strs, s) })
 	if err != nil {
-		return []unit{{surface: ir.Text, text: input}}
+		return []unit{{surface: ir.Text, text: input, layer: LayerPlain}}
 	}
 	batch := make([]bool, len(docs))
 	for i, d := range docs {
@@ -113,7 +117,11 @@ func splitUnits(input []byte) []unit {
 				}
 			}
 		}
-		units = append(units, unit{surface: surface, text: s.Text, base: s.Start, toInput: s.Map})
+		var chain normalize.Chain
+		if s.Map != nil {
+			chain = normalize.Chain{s.Map}
+		}
+		units = append(units, unit{surface: surface, text: s.Text, base: s.Start, toInput: chain, layer: LayerPlain})
 	}
 	return units
 }
