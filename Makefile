@@ -5,7 +5,8 @@ GO      ?= go
 BIN     := bin/oktsec
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
-FUZZTIME ?= 20s
+FUZZTIME ?= 10s
+FUZZ_TARGETS := FuzzPrefilterEquivalence FuzzChunking FuzzDSL
 
 .PHONY: all build run test vet fmt-check rules-check fuzz bench clean
 
@@ -22,6 +23,14 @@ run: build
 
 test: fmt-check vet build rules-check
 	$(GO) test ./...
+	$(MAKE) fuzz
+
+# Run every fuzz target for FUZZTIME beyond its seed corpus (the seeds run in go test).
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz $$t for $(FUZZTIME)"; \
+	  $(GO) test ./fuzz/ -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
 
 vet:
 	$(GO) vet ./...
