@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
+	"github.com/oktsec/oktsec/engine/normalize"
 	"github.com/oktsec/oktsec/engine/pattern"
 	"github.com/oktsec/oktsec/ir"
 )
@@ -113,6 +114,7 @@ func (c *checker) rule(r *Rule) *ir.Rule {
 		return nil
 	}
 	c.lintExamples(r, out)
+	c.lintFast(r, out)
 	return out
 }
 
@@ -371,4 +373,39 @@ func unquote(q string) ([]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// lintFast checks each fast literal against the rule's examples: every match of the string in
+// an example must contain it, or the prefilter would miss such matches.
+func (c *checker) lintFast(r *Rule, out *ir.Rule) {
+	for _, s := range out.Strings {
+		if s.Fast == "" {
+			continue
+		}
+		a, err := pattern.Analyze(s.Expr, s.Window, s.Fast)
+		if err != nil {
+			continue
+		}
+		re, err := regexp.Compile(a.Expr)
+		if err != nil {
+			continue
+		}
+		fast := pattern.Fold(s.Fast)
+		for _, ex := range out.Examples {
+			text := []byte(ex.Text)
+			if !s.Raw {
+				text, _ = normalize.Text(text)
+			}
+			for _, loc := range re.FindAllIndex(text, -1) {
+				if !strings.Contains(pattern.Fold(string(text[loc[0]:loc[1]])), fast) {
+					c.warnf(lexerPos(s.Pos), r.ID, "rule %s: $%s: fast literal %q is missing from the match %q in the example at %s, so the prefilter would miss it", r.ID, s.Name, s.Fast, text[loc[0]:loc[1]], ex.Pos)
+					return
+				}
+			}
+		}
+	}
+}
+
+func lexerPos(p Pos) lexer.Position {
+	return lexer.Position{Filename: p.File, Line: p.Line, Column: p.Column}
 }

@@ -369,23 +369,23 @@ func (v *unitView) Near(a, b, within int, before bool) bool {
 	return false
 }
 
-// witness returns the input range a finding points at: from the first match of the rule's
-// strings to the end of the last first match (public strings preferred over private ones).
+// witness returns the input range a finding points at: from the first match of the strings
+// that made the condition true (see ir.Witnesses) to the end of the last of their first
+// matches, public strings preferred over private ones.
 func (v *unitView) witness() (int, int) {
 	rule := v.db.rules[v.rule]
+	strs := ir.Witnesses(rule.Cond, v)
 	for _, wantPrivate := range []bool{false, true} {
 		start, end, found := 0, 0, false
-		for si, s := range rule.Strings {
-			if s.Private != wantPrivate {
+		for _, si := range strs {
+			if rule.Strings[si].Private != wantPrivate {
 				continue
 			}
-			pi := v.db.ruleStrings[v.rule][si]
 			l := v.list(si)
 			if len(l.list) == 0 {
 				continue
 			}
-			m := l.list[0]
-			ms, me := v.toInput(m.span, v.db.patterns[pi].raw)
+			ms, me := v.toInput(l.list[0].span, v.db.patterns[v.db.ruleStrings[v.rule][si]].raw)
 			if !found || ms < start {
 				start = ms
 			}

@@ -65,7 +65,15 @@ func splitUnits(input []byte) []unit {
 	}
 	batch := make([]bool, len(docs))
 	for i, d := range docs {
-		batch[i] = input[d.Start] == '['
+		switch input[d.Start] {
+		case '[':
+			batch[i] = true
+		case '{':
+		default:
+			// Bare strings, numbers or literals at the top level are text that happens to
+			// parse as JSON ("a" "b" or 42), not messages.
+			return []unit{{surface: ir.Text, text: input, layer: LayerPlain}}
+		}
 	}
 	type root struct{ doc, index int }
 	rootOf := func(s *jsonscan.String) (root, []jsonscan.PathElem, bool) {

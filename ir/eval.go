@@ -94,3 +94,39 @@ func StringsOf(c *Cond) []int {
 	walk(c)
 	return out
 }
+
+// Witnesses returns the strings whose matches make a condition true, to locate a finding: for
+// or, those of the first branch that holds; for and, those of every branch; for a set, its
+// strings that matched; a negation contributes none. It returns nil when c does not hold.
+func Witnesses(c *Cond, m Matches) []int {
+	if !Eval(c, m) {
+		return nil
+	}
+	var out []int
+	var walk func(*Cond)
+	walk = func(c *Cond) {
+		switch c.Op {
+		case CondMatch, CondCount, CondOffset, CondNear, CondBefore:
+			out = append(out, c.Strings...)
+		case CondOf:
+			for _, s := range c.Strings {
+				if m.Count(s) > 0 {
+					out = append(out, s)
+				}
+			}
+		case CondAnd:
+			for _, a := range c.Args {
+				walk(a)
+			}
+		case CondOr:
+			for _, a := range c.Args {
+				if Eval(a, m) {
+					walk(a)
+					return
+				}
+			}
+		}
+	}
+	walk(c)
+	return out
+}

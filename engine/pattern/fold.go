@@ -73,6 +73,9 @@ func Canon(r rune) (rune, bool) {
 	return rune(foldCanon[r]), foldRare[r]
 }
 
+// Fold folds s the way the prefilter folds literals and text (see Canon).
+func Fold(s string) string { return canonString(s) }
+
 // canonString folds every rune of s with Canon. Invalid UTF-8 stays as is, as FoldText leaves
 // it.
 func canonString(s string) string {

@@ -109,11 +109,22 @@ func analyze(re *syntax.Regexp) info {
 		if re.Min == 0 {
 			return info{}
 		}
+		if re.Min == re.Max && re.Min <= 4 {
+			// A short fixed repeat of an exact set is exact: [/\\]{2} is 4 strings.
+			sub := part{info: analyze(re.Sub[0]), min: minLen(re.Sub[0]), max: maxLen(re.Sub[0])}
+			if sub.exact != nil {
+				parts := make([]part, re.Min)
+				for i := range parts {
+					parts[i] = sub
+				}
+				return concatInfo(parts)
+			}
+		}
 		return repeatInfo(re.Sub[0], re.Max)
 	case syntax.OpConcat:
 		parts := make([]part, len(re.Sub))
 		for i, s := range re.Sub {
-			parts[i] = part{info: analyze(s), min: minLen(s), max: maxLen(s)}
+			parts[i] = part{info: analyze(s), min: minLen(s), max: maxLen(s), re: s}
 		}
 		return concatInfo(parts)
 	case syntax.OpAlternate:
@@ -192,6 +203,8 @@ func classInfo(re *syntax.Regexp) info {
 type part struct {
 	info
 	min, max int
+	// re is the sub-expression, when the part came from one.
+	re *syntax.Regexp
 }
 
 // concatInfo combines a sequence: adjacent exact parts multiply into longer exact strings (while
@@ -212,6 +225,12 @@ func concatInfo(parts []part) info {
 		switch {
 		case p.exact == nil:
 			allExact = false
+			// An exact prefix before an alternation joins each branch: the parser factors
+			// common prefixes out (ssn|ss# becomes s(?:sn|s#)), and the joined literals are
+			// longer than either side alone.
+			if set, off, ok := distribute(cur, p.re); ok {
+				best = better(best, candidate{set: set, off: [2]int{curOff[0] + off[0], curOff[1] + off[1]}})
+			}
 			flush()
 			if set, off := p.required(); set != nil {
 				best = better(best, candidate{set: set, off: [2]int{pre[0] + off[0], pre[1] + off[1]}})
@@ -240,6 +259,43 @@ func concatInfo(parts []part) info {
 	}
 	flush()
 	return info{req: best.set, off: best.off, foldKS: foldKS}
+}
+
+// distribute returns the required set of prefix followed by an alternation, computed branch
+// by branch with the prefix joined to each; ok is false when re is no alternation, the prefix is
+// empty, or a branch has no literal.
+func distribute(prefix []string, re *syntax.Regexp) ([]string, [2]int, bool) {
+	if re == nil || len(prefix) == 0 || len(prefix) == 1 && prefix[0] == "" {
+		return nil, [2]int{}, false
+	}
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	if re.Op != syntax.OpAlternate {
+		return nil, [2]int{}, false
+	}
+	n := len(prefix[0])
+	for _, p := range prefix {
+		if len(p) != n {
+			return nil, [2]int{}, false // offsets are simplest with one prefix length
+		}
+	}
+	head := part{info: info{exact: prefix}, min: n, max: n}
+	var set []string
+	off := [2]int{-1, 0}
+	for _, b := range re.Sub {
+		in := concatInfo([]part{head, {info: analyze(b), min: minLen(b), max: maxLen(b), re: b}})
+		s, o := in.required()
+		if s == nil {
+			return nil, [2]int{}, false
+		}
+		set = append(set, s...)
+		if off[0] < 0 || o[0] < off[0] {
+			off[0] = o[0]
+		}
+		off[1] = max(off[1], o[1])
+	}
+	return dedupe(set), off, true
 }
 
 func longest(set []string) int {
@@ -369,7 +425,13 @@ func branches(re *syntax.Regexp) []*syntax.Regexp {
 			}
 			out := make([]*syntax.Regexp, len(s.Sub))
 			for j, alt := range s.Sub {
-				subs := append(append(append([]*syntax.Regexp(nil), re.Sub[:i]...), alt), re.Sub[i+1:]...)
+				subs := append([]*syntax.Regexp(nil), re.Sub[:i]...)
+				if alt.Op == syntax.OpConcat {
+					subs = append(subs, alt.Sub...) // flat, so exact neighbours join
+				} else {
+					subs = append(subs, alt)
+				}
+				subs = append(subs, re.Sub[i+1:]...)
 				out[j] = &syntax.Regexp{Op: syntax.OpConcat, Flags: re.Flags, Sub: subs}
 			}
 			return out
