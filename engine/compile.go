@@ -30,7 +30,9 @@ type Database struct {
 type compiledPattern struct {
 	expr string
 	// rx holds the compiled forms of expr, built on first use.
-	rx       regexps
+	rx regexps
+	// first holds the bytes a match can start with (nil: any).
+	first    *pattern.ByteSet
 	minLen   int
 	maxLen   int
 	fullword bool
@@ -70,6 +72,8 @@ type entry struct {
 	boundary bool
 	// maxLen bounds the length of a match of the branch.
 	maxLen int
+	// first holds the bytes a match of the branch can start with (nil: any).
+	first *pattern.ByteSet
 }
 
 // patternFactor is a secondary literal set of a prefilter and where it starts in a match.
@@ -126,7 +130,7 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 					return li
 				}
 				for _, pre := range prefs {
-					e := entry{pattern: pi, off: pre.Offset, boundary: pre.LeadingBoundary, maxLen: p.maxLen}
+					e := entry{pattern: pi, off: pre.Offset, boundary: pre.LeadingBoundary, maxLen: p.maxLen, first: pre.First}
 					if len(prefs) > 1 {
 						e.branch = &regexps{expr: pre.Branch}
 					}
@@ -187,7 +191,7 @@ func compilePattern(s *ir.String) (*compiledPattern, []pattern.Prefilter, error)
 		return nil, nil, err
 	}
 	p := &compiledPattern{
-		expr: a.Expr, rx: regexps{expr: a.Expr},
+		expr: a.Expr, rx: regexps{expr: a.Expr}, first: a.First,
 		minLen: a.MinLen, maxLen: a.MaxLen,
 		fullword: s.Fullword, raw: s.Raw, foldKS: a.FoldKS,
 		scanAll: len(a.Prefilters) == 0,

@@ -133,7 +133,7 @@ const maxAnchoredProbe = 48
 // addChecked adds a candidate range of an entry, after probing the entry's branch when the
 // range is narrow enough.
 func (c *candidates) addChecked(e *entry, text []byte, r span) {
-	if e.branch != nil && r.end-r.start <= maxBranchProbe && !branchCanStart(e.branch, text, r.start, r.end, e.maxLen) {
+	if e.branch != nil && r.end-r.start <= maxBranchProbe && !branchCanStart(e.branch, e.first, text, r.start, r.end, e.maxLen) {
 		return
 	}
 	c.add(e.pattern, r)
@@ -144,12 +144,17 @@ const maxBranchProbe = 16
 
 // branchCanStart reports whether the branch, whose matches are at most maxLen bytes long,
 // matches at some rune start in [first, last].
-func branchCanStart(b *regexps, text []byte, first, last, maxLen int) bool {
-	anchor := b.get().anchor
+func branchCanStart(b *regexps, firstBytes *pattern.ByteSet, text []byte, first, last, maxLen int) bool {
+	var anchor anchoredPair
 	hi := min(len(text), last+maxLen+utf8.UTFMax) // one rune of right context
 	for s := runeStart(text, first); s <= last && s < len(text); {
-		if anchoredMatch(anchor, text[:hi], s) != nil {
-			return true
+		if firstBytes == nil || firstBytes[text[s]] {
+			if anchor.atStart == nil {
+				anchor = b.get().anchor
+			}
+			if anchoredMatch(anchor, text[:hi], s) != nil {
+				return true
+			}
 		}
 		_, w := utf8.DecodeRune(text[s:])
 		s += w
@@ -299,8 +304,10 @@ func (p *compiledPattern) find(text []byte, lo, last int) (int, int, bool) {
 		// Few possible starts: anchored attempts fail fast, where an unanchored search of a
 		// large program over the whole window is slow.
 		for s := lo; s <= last && s < len(text); {
-			if loc := anchoredMatch(rx.anchor, text[:hi], s); loc != nil {
-				return loc[0], loc[1], true
+			if p.first == nil || p.first[text[s]] {
+				if loc := anchoredMatch(rx.anchor, text[:hi], s); loc != nil {
+					return loc[0], loc[1], true
+				}
 			}
 			_, w := utf8.DecodeRune(text[s:])
 			s += w

@@ -383,6 +383,7 @@ func newPrefilter(b *syntax.Regexp, set []string, off [2]int) Prefilter {
 		Secondary:       secondaryFactors(b, set, off),
 		Branch:          Format(b),
 		LeadingBoundary: off == [2]int{0, 0} && startsWithBoundary(b),
+		First:           FirstBytes(b),
 	}
 }
 

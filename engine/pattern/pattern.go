@@ -36,6 +36,8 @@ type Analysis struct {
 	// in UTF-8 length ('k' and U+212A KELVIN SIGN, 's' and U+017F LONG S): text that FoldText
 	// reports as a hazard must also be searched around each hazard.
 	FoldKS bool
+	// First holds the bytes a match can start with; nil when any byte can.
+	First *ByteSet
 	// ProgramSize is the number of instructions of the compiled expression.
 	ProgramSize int
 	// Bounded is true when the window bounded at least one repeat.
@@ -60,6 +62,8 @@ type Prefilter struct {
 	// LeadingBoundary is true when the literal starts every match and a \b precedes it, so a
 	// literal found where no word boundary is cannot start a match.
 	LeadingBoundary bool
+	// First holds the bytes a match of the branch can start with (nil: any).
+	First *ByteSet
 }
 
 // Literals returns every primary literal of the analysis.
@@ -146,6 +150,7 @@ func analyze1(expr string, window int, fast string) (*Analysis, error) {
 	}
 	a.ProgramSize = len(prog.Inst)
 	a.MinLen, a.MaxLen = minLen(re), maxLen(re)
+	a.First = FirstBytes(re)
 	if a.MinLen == 0 {
 		return nil, fmt.Errorf("pattern can match the empty string")
 	}
