@@ -3,6 +3,7 @@
 package bench
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -156,7 +157,7 @@ func (g *Generator) JSONTraffic(n int) []byte {
 	return b
 }
 
-// Message returns one JSON-RPC tools/call result of exactly n bytes or slightly more.
+// Message returns one JSON-RPC tools/call result of n bytes or a few bytes fewer.
 func (g *Generator) Message(n int) []byte {
 	text := g.Prose(n)
 	for msg := ToolResult(1, text); ; msg = ToolResult(1, text) {
@@ -166,4 +167,164 @@ func (g *Generator) Message(n int) []byte {
 		}
 		return msg
 	}
+}
+
+// Python returns about n bytes of Python-like source.
+func (g *Generator) Python(n int) []byte {
+	var b strings.Builder
+	b.WriteString("import json\nimport logging\nfrom pathlib import Path\n\nlog = logging.getLogger(__name__)\n\n\n")
+	for i := 0; b.Len() < n; i++ {
+		name := g.ident()
+		fmt.Fprintf(&b, "def %s_%d(path: Path, limit: int = %d) -> dict:\n    \"\"\"Return the %s of the %s.\"\"\"\n",
+			name, i, 10+g.rng.IntN(1000), g.word(), g.word())
+		for j := 0; j < 2+g.rng.IntN(5); j++ {
+			fmt.Fprintf(&b, "    if len(%s) > limit:\n        log.warning(\"%s %%s\", path)\n        return {\"%s\": %d}\n",
+				g.ident(), g.word(), g.ident(), g.rng.IntN(4096))
+		}
+		b.WriteString("    with open(path) as f:\n        return json.load(f)\n\n\n")
+	}
+	return []byte(b.String()[:n])
+}
+
+// HTML returns about n bytes of an HTML page: head, navigation, article with paragraphs, code
+// and a table, footer. Pages longer than the template repeat the article sections; the text is
+// cut at n bytes, as fetch tools cut long pages.
+func (g *Generator) HTML(n int) []byte {
+	var b strings.Builder
+	title := g.title()
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>%s</title>\n"+
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"+
+		"<link rel=\"stylesheet\" href=\"/assets/site.%08x.css\">\n<script defer src=\"/assets/app.%08x.js\"></script>\n</head>\n"+
+		"<body class=\"docs\">\n<nav class=\"sidebar\"><ul>\n", title, g.rng.Uint32(), g.rng.Uint32())
+	for i := 0; i < 4+g.rng.IntN(8); i++ {
+		w := g.ident()
+		fmt.Fprintf(&b, "  <li><a href=\"/docs/%s\">%s</a></li>\n", w, g.title())
+	}
+	fmt.Fprintf(&b, "</ul></nav>\n<main>\n<article>\n<h1>%s</h1>\n", title)
+	for b.Len() < n {
+		fmt.Fprintf(&b, "<h2 id=\"%s\">%s</h2>\n", g.ident(), g.title())
+		for p := 0; p < 1+g.rng.IntN(4); p++ {
+			fmt.Fprintf(&b, "<p>%s <a href=\"https://docs.example.com/%s\">%s</a>.</p>\n",
+				g.Prose(80+g.rng.IntN(400)), g.ident(), g.word())
+		}
+		switch g.rng.IntN(3) {
+		case 0:
+			fmt.Fprintf(&b, "<pre><code class=\"language-go\">%s</code></pre>\n", htmlEscaper.Replace(string(g.Code(120+g.rng.IntN(400)))))
+		case 1:
+			b.WriteString("<table>\n<tr><th>Name</th><th>Type</th><th>Default</th></tr>\n")
+			for r := 0; r < 2+g.rng.IntN(6); r++ {
+				fmt.Fprintf(&b, "<tr><td><code>%s</code></td><td>%s</td><td>%d</td></tr>\n", g.ident(), g.word(), g.rng.IntN(100))
+			}
+			b.WriteString("</table>\n")
+		default:
+			b.WriteString("<ul>\n")
+			for r := 0; r < 2+g.rng.IntN(5); r++ {
+				fmt.Fprintf(&b, "<li>%s</li>\n", g.Prose(30+g.rng.IntN(80)))
+			}
+			b.WriteString("</ul>\n")
+		}
+	}
+	b.WriteString("</article>\n</main>\n<footer><p>&copy; 2026 Example Corp. All rights reserved.</p></footer>\n</body>\n</html>\n")
+	return []byte(b.String()[:n])
+}
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// Markdown returns about n bytes of a markdown document: headings, paragraphs, lists, code
+// fences, links and tables.
+func (g *Generator) Markdown(n int) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", g.title())
+	for b.Len() < n {
+		fmt.Fprintf(&b, "## %s\n\n%s\n\n", g.title(), g.Prose(100+g.rng.IntN(500)))
+		switch g.rng.IntN(4) {
+		case 0:
+			fmt.Fprintf(&b, "```go\n%s\n```\n\n", g.Code(100+g.rng.IntN(400)))
+		case 1:
+			for r := 0; r < 2+g.rng.IntN(5); r++ {
+				fmt.Fprintf(&b, "- **%s**: %s ([docs](https://docs.example.com/%s))\n", g.word(), g.Prose(20+g.rng.IntN(80)), g.ident())
+			}
+			b.WriteByte('\n')
+		case 2:
+			b.WriteString("| Option | Type | Default |\n| --- | --- | --- |\n")
+			for r := 0; r < 2+g.rng.IntN(6); r++ {
+				fmt.Fprintf(&b, "| `%s` | %s | `%d` |\n", g.ident(), g.word(), g.rng.IntN(100))
+			}
+			b.WriteByte('\n')
+		default:
+			fmt.Fprintf(&b, "```sh\n$ go install example.com/%s@latest\n$ %s --%s ./...\n```\n\n", g.ident(), g.ident(), g.ident())
+		}
+	}
+	return []byte(b.String()[:n])
+}
+
+// JSONPayload returns a JSON API response of about n bytes (slightly more: it is never cut, so
+// it stays valid JSON): a page of issue-tracker records with nested attributes.
+func (g *Generator) JSONPayload(n int) []byte {
+	type author struct {
+		Login string `json:"login"`
+		ID    int    `json:"id"`
+		Admin bool   `json:"site_admin"`
+	}
+	type record struct {
+		ID        int      `json:"id"`
+		Number    int      `json:"number"`
+		State     string   `json:"state"`
+		Title     string   `json:"title"`
+		Body      string   `json:"body"`
+		Labels    []string `json:"labels"`
+		User      author   `json:"user"`
+		Comments  int      `json:"comments"`
+		CreatedAt string   `json:"created_at"`
+		URL       string   `json:"url"`
+	}
+	var recs []record
+	size := 60 // the envelope
+	for size < n {
+		r := record{
+			ID: 100000 + g.rng.IntN(900000), Number: 1 + g.rng.IntN(9000), State: []string{"open", "closed"}[g.rng.IntN(2)],
+			Title: g.title(), Body: string(g.Prose(40 + g.rng.IntN(600))),
+			User:     author{Login: g.ident(), ID: g.rng.IntN(1 << 24), Admin: g.rng.IntN(20) == 0},
+			Comments: g.rng.IntN(40), CreatedAt: g.timestamp(),
+		}
+		r.URL = fmt.Sprintf("https://api.example.com/repos/acme/%s/issues/%d", g.ident(), r.Number)
+		for l := 0; l < g.rng.IntN(4); l++ {
+			r.Labels = append(r.Labels, g.word())
+		}
+		if r.Labels == nil {
+			r.Labels = []string{}
+		}
+		recs = append(recs, r)
+		size += len(marshal(r)) + 1
+	}
+	return marshal(map[string]any{"data": recs, "meta": map[string]any{"page": 1, "per_page": len(recs), "total": len(recs) * (1 + g.rng.IntN(20))}})
+}
+
+func (g *Generator) word() string {
+	return strings.ReplaceAll(vocabulary[g.rng.IntN(len(vocabulary))], "'", "")
+}
+
+func (g *Generator) ident() string {
+	return g.word() + "_" + g.word()
+}
+
+func (g *Generator) title() string {
+	w := g.word()
+	return strings.ToUpper(w[:1]) + w[1:] + " " + g.word() + " " + g.word()
+}
+
+func (g *Generator) timestamp() string {
+	return fmt.Sprintf("2026-%02d-%02dT%02d:%02d:%02dZ", 1+g.rng.IntN(12), 1+g.rng.IntN(28), g.rng.IntN(24), g.rng.IntN(60), g.rng.IntN(60))
+}
+
+// marshal encodes v as JSON without escaping <, > and & (as MCP servers written in TypeScript
+// and Python send them).
+func marshal(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }

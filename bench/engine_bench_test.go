@@ -1,84 +1,61 @@
 package bench
 
 import (
-	"regexp"
-	"sync"
+	"fmt"
 	"testing"
-
-	"github.com/oktsec/oktsec/engine"
-	"github.com/oktsec/oktsec/engine/pattern"
-	"github.com/oktsec/oktsec/rules"
 )
 
-// Corpus sizes for the engine benchmarks.
+// Corpus sizes for BenchmarkProse and BenchmarkJSON.
 const (
 	proseSize = 256 << 10
 	jsonSize  = 256 << 10
 )
 
+// Sizes of the whole-input throughput suite. The naive baseline runs at about 0.01–0.1 MB/s,
+// so it is measured only up to naiveMaxSize to keep `make bench` within minutes.
 var (
-	setupOnce sync.Once
-	ruleSet   *rules.Set
-	naiveRes  []*regexp.Regexp
-	corpora   map[string][]byte
+	throughputSizes = []int{1 << 10, 64 << 10, 1 << 20}
+	naiveMaxSize    = 64 << 10
 )
 
-func setup(b *testing.B) {
-	setupOnce.Do(func() {
-		var err error
-		ruleSet, err = rules.Load("")
-		if err != nil {
-			panic(err)
-		}
-		for _, r := range ruleSet.Rules.Rules {
-			for _, s := range r.Strings {
-				a, err := pattern.Analyze(s.Expr, s.Window, s.Fast)
-				if err != nil {
-					panic(err)
-				}
-				naiveRes = append(naiveRes, regexp.MustCompile(a.Expr))
+// BenchmarkThroughput scans whole inputs of each corpus and size with the engine and, up to
+// naiveMaxSize, with the naive baseline.
+func BenchmarkThroughput(b *testing.B) {
+	s := engineUnderTest(b)
+	for _, corpus := range corpusNames {
+		for _, size := range throughputSizes {
+			in := input(corpus, size)
+			s.Scan(in) // the engine compiles some regexps lazily, on first need
+			name := fmt.Sprintf("corpus=%s/size=%s", corpus, SizeName(size))
+			b.Run(name+"/backend=engine", func(b *testing.B) {
+				b.ReportAllocs()
+				measure(b, len(in), func() { s.Scan(in) })
+			})
+			if size > naiveMaxSize {
+				continue
 			}
+			b.Run(name+"/backend=naive", func(b *testing.B) {
+				measure(b, len(in), func() { naiveScan(in) })
+			})
 		}
-		g := NewGenerator(42)
-		corpora = map[string][]byte{
-			"prose": g.Prose(proseSize),
-			"json":  g.JSONTraffic(jsonSize),
-			"1KiB":  g.Message(1024),
-		}
-	})
-	if ruleSet == nil {
-		b.Fatal("setup failed")
 	}
-}
-
-// naiveScan is the baseline: every rule's regexp run over the whole input in turn, the way
-// regexp-per-rule engines work.
-func naiveScan(input []byte) int {
-	n := 0
-	for _, re := range naiveRes {
-		n += len(re.FindAllIndex(input, -1))
-	}
-	return n
 }
 
 func benchCorpus(b *testing.B, name string) {
-	setup(b)
-	input := corpora[name]
-	scanner := engine.NewScanner(ruleSet.DB)
+	s := engineUnderTest(b)
+	in := corpora[name]
 	b.Run("engine", func(b *testing.B) {
-		b.SetBytes(int64(len(input)))
 		b.ReportAllocs()
-		for b.Loop() {
-			scanner.Scan(input)
-		}
+		measure(b, len(in), func() { s.Scan(in) })
 	})
 	b.Run("naive", func(b *testing.B) {
-		b.SetBytes(int64(len(input)))
-		for b.Loop() {
-			naiveScan(input)
-		}
+		measure(b, len(in), func() { naiveScan(in) })
 	})
 }
+
+// BenchmarkProse, BenchmarkJSON and BenchmarkMessage1KiB are the quick engine-vs-naive check
+// for engine work (`go test -bench 'Prose|JSON|Message1KiB' ./bench/`); `make bench` skips
+// them, BenchmarkThroughput covers the same ground.
 
 // BenchmarkProse scans 256 KiB of English prose.
 func BenchmarkProse(b *testing.B) { benchCorpus(b, "prose") }
