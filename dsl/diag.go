@@ -47,21 +47,15 @@ func (d *Diagnostic) Error() string {
 type Diagnostics []*Diagnostic
 
 // Errors returns only the diagnostics that stop compilation.
-func (ds Diagnostics) Errors() Diagnostics {
-	var out Diagnostics
-	for _, d := range ds {
-		if d.Level == Error {
-			out = append(out, d)
-		}
-	}
-	return out
-}
+func (ds Diagnostics) Errors() Diagnostics { return ds.ofLevel(Error) }
 
 // Warnings returns only the lints.
-func (ds Diagnostics) Warnings() Diagnostics {
+func (ds Diagnostics) Warnings() Diagnostics { return ds.ofLevel(Warning) }
+
+func (ds Diagnostics) ofLevel(l Level) Diagnostics {
 	var out Diagnostics
 	for _, d := range ds {
-		if d.Level == Warning {
+		if d.Level == l {
 			out = append(out, d)
 		}
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/oktsec/oktsec/engine/normalize"
 	"github.com/oktsec/oktsec/engine/pattern"
 	"sort"
 	"unicode"
@@ -39,25 +40,11 @@ type form struct {
 func newForm(text, lowerBuf []byte, hazardBuf []int, ascii bool) form {
 	f := form{text: text}
 	if ascii {
-		f.lower = lowerASCII(lowerBuf, text)
+		f.lower = normalize.LowerASCII(lowerBuf, text)
 	} else {
 		f.lower, f.hazards = pattern.FoldText(lowerBuf, text, hazardBuf[:0])
 	}
 	return f
-}
-
-func lowerASCII(dst, src []byte) []byte {
-	if cap(dst) < len(src) {
-		dst = make([]byte, len(src))
-	}
-	dst = dst[:len(src)]
-	for i, c := range src {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		dst[i] = c
-	}
-	return dst
 }
 
 // candidates collects, per pattern, the ranges in which a match may start.
