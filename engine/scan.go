@@ -205,7 +205,7 @@ func (b *decodeBudget) children(u *unit, res *Result) []unit {
 		if u.layer != LayerPlain {
 			layer = u.layer + "/" + layer
 		}
-		chain := append(append(normalize.Chain(nil), u.toInput...), bl.Map)
+		chain := append(append(normalize.Chain(nil), u.inputChain()...), bl.Map)
 		out = append(out, unit{surface: u.surface, text: bl.Text, base: u.base, toInput: chain, layer: layer, depth: u.depth + 1})
 	}
 	return out
@@ -400,7 +400,8 @@ func (v *unitView) witness() (int, int) {
 	}
 	// Only reachable for conditions without matches, which the compiler rejects.
 	u := v.unit
-	return u.base + u.toInput.Start(0), u.base + u.toInput.End(len(u.text))
+	chain := u.inputChain()
+	return u.base + chain.Start(0), u.base + chain.End(len(u.text))
 }
 
 // toInput maps a match range to input offsets.
@@ -410,7 +411,8 @@ func (v *unitView) toInput(sp span, raw bool) (int, int) {
 		s, e = v.toText.Start(s), v.toText.End(e)
 	}
 	u := v.unit
-	return u.base + u.toInput.Start(s), u.base + u.toInput.End(e)
+	chain := u.inputChain()
+	return u.base + chain.Start(s), u.base + chain.End(e)
 }
 
 // ErrTooLarge is returned when a stream exceeds its buffer limit.

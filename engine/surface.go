@@ -11,9 +11,11 @@ type unit struct {
 	surface ir.Surface
 	// text is the decoded text (JSON escapes undone), before normalization.
 	text []byte
-	// base and toInput map text offsets to input offsets: base + toInput.Start(p).
+	// base and toInput map text offsets to input offsets: base + inputChain().Start(p).
 	base    int
 	toInput normalize.Chain
+	// escaped holds a JSON string's raw contents while the map of its escapes is not built.
+	escaped []byte
 	// layer is LayerPlain, or the encodings the text was decoded from ("base64", "base64/url").
 	layer string
 	// depth counts the decodings that led to the text.
@@ -125,11 +127,11 @@ func splitUnits(input []byte) []unit {
 				}
 			}
 		}
-		var chain normalize.Chain
-		if s.Map != nil {
-			chain = normalize.Chain{s.Map}
+		u := unit{surface: surface, text: s.Text, base: s.Start, layer: LayerPlain}
+		if s.Escaped {
+			u.escaped = input[s.Start:s.End]
 		}
-		units = append(units, unit{surface: surface, text: s.Text, base: s.Start, toInput: chain, layer: LayerPlain})
+		units = append(units, u)
 	}
 	return units
 }
@@ -167,4 +169,14 @@ func rpcSurface(m *message, rel []jsonscan.PathElem, isKey bool) (surface ir.Sur
 		return ir.Text, true
 	}
 	return ir.Text, true
+}
+
+// inputChain returns the maps from the unit's text to input offsets (less base), building the
+// map of a JSON string's escapes on first use.
+func (u *unit) inputChain() normalize.Chain {
+	if u.escaped != nil {
+		u.toInput = append(normalize.Chain{jsonscan.MapOf(u.escaped)}, u.toInput...)
+		u.escaped = nil
+	}
+	return u.toInput
 }

@@ -35,8 +35,72 @@ type String struct {
 	Start, End int
 	// Text is the decoded string.
 	Text []byte
-	// Map maps Text offsets to input offsets (nil: Text is input[Start:End]).
-	Map *normalize.Map
+	// Escaped is true when the string held escapes, so Text differs from input[Start:End];
+	// MapOf(input[Start:End]) then maps Text offsets back (computed only when needed, since
+	// escapes are common and findings rare).
+	Escaped bool
+}
+
+// MapOf returns the map from the decoded form of a string's raw contents (between the quotes,
+// escapes included) to offsets in raw. The contents must be valid, as Scan accepted them.
+func MapOf(raw []byte) *normalize.Map {
+	m := &normalize.Map{}
+	for i := 0; i < len(raw); {
+		if raw[i] != '\\' {
+			j := i + 1
+			for j < len(raw) && raw[j] != '\\' {
+				j++
+			}
+			m.Add(j-i, j-i)
+			i = j
+			continue
+		}
+		r, n := unescape(raw, i)
+		if n == 0 { // not reachable for contents Scan accepted; keep the byte as it is
+			r, n = rune(raw[i]), 1
+		}
+		m.Add(utf8.RuneLen(r), n)
+		i += n
+	}
+	return m
+}
+
+// unescape decodes the escape at raw[i] (a backslash); it returns the rune and the escape's
+// length, or n == 0 when the escape is invalid.
+func unescape(raw []byte, i int) (r rune, n int) {
+	if i+1 >= len(raw) {
+		return 0, 0
+	}
+	switch e := raw[i+1]; e {
+	case '"', '\\', '/':
+		return rune(e), 2
+	case 'b':
+		return '\b', 2
+	case 'f':
+		return '\f', 2
+	case 'n':
+		return '\n', 2
+	case 'r':
+		return '\r', 2
+	case 't':
+		return '\t', 2
+	case 'u':
+		v, ok := hex4(raw, i+2)
+		if !ok {
+			return 0, 0
+		}
+		r = rune(v)
+		if !utf16.IsSurrogate(r) {
+			return r, 6
+		}
+		if w, ok := hex4(raw, i+8); ok && raw[i+6] == '\\' && raw[i+7] == 'u' {
+			if pair := utf16.DecodeRune(rune(v), rune(w)); pair != utf8.RuneError {
+				return pair, 12
+			}
+		}
+		return utf8.RuneError, 6
+	}
+	return 0, 0
 }
 
 // Value is a top-level JSON value with its scalar fields needed to classify it.
@@ -263,15 +327,13 @@ func (s *scanner) str() (String, error) {
 		i++
 	}
 	var out []byte
-	m := &normalize.Map{}
 	out = append(out, s.in[start:i]...)
-	m.Add(i-start, i-start)
 	for i < len(s.in) {
 		c := s.in[i]
 		switch {
 		case c == '"':
 			s.pos = i + 1
-			return String{Doc: s.doc, Start: start, End: i, Text: out, Map: m}, nil
+			return String{Doc: s.doc, Start: start, End: i, Text: out, Escaped: true}, nil
 		case c < 0x20:
 			s.pos = i
 			return String{}, s.errorf("control character in string")
@@ -281,51 +343,15 @@ func (s *scanner) str() (String, error) {
 				j++
 			}
 			out = append(out, s.in[i:j]...)
-			m.Add(j-i, j-i)
 			i = j
 			continue
 		}
-		if i+1 >= len(s.in) {
+		r, n := unescape(s.in, i)
+		if n == 0 {
 			s.pos = i
-			return String{}, s.errorf("unterminated escape")
+			return String{}, s.errorf("invalid escape")
 		}
-		var r rune
-		n := 2
-		switch e := s.in[i+1]; e {
-		case '"', '\\', '/':
-			r = rune(e)
-		case 'b':
-			r = '\b'
-		case 'f':
-			r = '\f'
-		case 'n':
-			r = '\n'
-		case 'r':
-			r = '\r'
-		case 't':
-			r = '\t'
-		case 'u':
-			v, ok := hex4(s.in, i+2)
-			if !ok {
-				s.pos = i
-				return String{}, s.errorf("invalid \\u escape")
-			}
-			r, n = rune(v), 6
-			if utf16.IsSurrogate(r) {
-				r = utf8.RuneError
-				if w, ok := hex4(s.in, i+8); ok && s.in[i+6] == '\\' && s.in[i+7] == 'u' {
-					if pair := utf16.DecodeRune(rune(v), rune(w)); pair != utf8.RuneError {
-						r, n = pair, 12
-					}
-				}
-			}
-		default:
-			s.pos = i
-			return String{}, s.errorf("invalid escape \\%c", e)
-		}
-		before := len(out)
 		out = utf8.AppendRune(out, r)
-		m.Add(len(out)-before, n)
 		i += n
 	}
 	s.pos = i
