@@ -215,14 +215,23 @@ func (db *Database) Rule(id string) *ir.Rule {
 // Stats describes the compiled database.
 type Stats struct {
 	Rules, Patterns, Literals, ScanAll int
+	// States and Classes size the literal automaton's transition table.
+	States, Classes int
 }
 
 // Stats returns counts of the compiled structures.
 func (db *Database) Stats() Stats {
-	return Stats{
+	st := Stats{
 		Rules:    len(db.rules),
 		Patterns: len(db.patterns),
 		Literals: len(db.norm.literals) + len(db.raw.literals),
 		ScanAll:  len(db.norm.scanAll) + len(db.raw.scanAll),
 	}
+	for _, pf := range []*prefilter{&db.norm, &db.raw} {
+		if pf.matcher != nil {
+			st.States += pf.matcher.States()
+			st.Classes = max(st.Classes, pf.matcher.Classes())
+		}
+	}
+	return st
 }

@@ -3,8 +3,8 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sort"
-	"sync"
 
 	"github.com/oktsec/oktsec/engine/decode"
 	"github.com/oktsec/oktsec/engine/normalize"
@@ -90,22 +90,40 @@ func (r *Result) Max() (ir.Severity, bool) {
 
 // Scanner scans inputs with a database. It is safe for concurrent use.
 type Scanner struct {
-	db        *Database
-	pool      sync.Pool
+	db *Database
+	// scratches keeps working memory between scans. A channel rather than a sync.Pool: the
+	// per-literal tables are large, and a pool is emptied at every garbage collection.
+	scratches chan *scratch
 	reference bool
 }
 
 // NewScanner returns a scanner over db.
 func NewScanner(db *Database) *Scanner {
 	s := &Scanner{db: db}
-	s.pool.New = func() any { return &scratch{} }
+	s.scratches = make(chan *scratch, 4*runtime.GOMAXPROCS(0))
 	return s
 }
 
 // Database returns the scanner's database.
 func (s *Scanner) Database() *Database { return s.db }
 
-// scratch is per-scan working memory, reused through a pool.
+func (s *Scanner) getScratch() *scratch {
+	select {
+	case sc := <-s.scratches:
+		return sc
+	default:
+		return &scratch{}
+	}
+}
+
+func (s *Scanner) putScratch(sc *scratch) {
+	select {
+	case s.scratches <- sc:
+	default: // enough are kept; this one is dropped
+	}
+}
+
+// scratch is per-scan working memory, reused between scans.
 type scratch struct {
 	cand      candidates
 	lits      literalIndex
@@ -160,8 +178,8 @@ const (
 // Scan scans a whole input.
 func (s *Scanner) Scan(input []byte) *Result {
 	res := &Result{Verdict: Allow, Findings: []Finding{}}
-	sc := s.pool.Get().(*scratch)
-	defer s.pool.Put(sc)
+	sc := s.getScratch()
+	defer s.putScratch(sc)
 	budget := decodeBudget{bytes: MaxDecodedBytes, blobs: MaxDecodedBlobs}
 	queue := splitUnits(input)
 	for len(queue) > 0 {

@@ -89,10 +89,37 @@ func Build(literals [][]byte) *Automaton {
 			}
 		}
 	}
+	// Renumber states breadth-first, so the shallow states that most bytes visit sit together
+	// at the start of the table.
+	order := make([]int32, 0, n) // new -> old
+	newID := make([]int32, n)    // old -> new
+	visited := make([]bool, n)
+	order = append(order, 0)
+	visited[0] = true
+	for i := 0; i < len(order); i++ {
+		row := int(order[i]) * a.nclass
+		for c := 0; c < a.nclass; c++ {
+			if t := a.trans[row+c]; !visited[t] {
+				visited[t] = true
+				order = append(order, t)
+			}
+		}
+	}
+	for i, old := range order {
+		newID[old] = int32(i)
+	}
+	trans := make([]int32, len(order)*a.nclass)
+	for i, old := range order {
+		for c := 0; c < a.nclass; c++ {
+			trans[i*a.nclass+c] = newID[a.trans[int(old)*a.nclass+c]]
+		}
+	}
+	a.trans = trans
+	n = len(order)
 	a.outStart = make([]int32, n+1)
 	for s := 0; s < n; s++ {
 		a.outStart[s] = int32(len(a.outLits))
-		a.outLits = append(a.outLits, out[s]...)
+		a.outLits = append(a.outLits, out[order[s]]...)
 	}
 	a.outStart[n] = int32(len(a.outLits))
 	return a
@@ -123,3 +150,6 @@ func (a *Automaton) Scan(state int32, text []byte, base int, positions [][]int, 
 	}
 	return state, found
 }
+
+// Classes returns the number of byte classes.
+func (a *Automaton) Classes() int { return a.nclass }
