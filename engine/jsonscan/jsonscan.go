@@ -17,6 +17,9 @@ import (
 // MaxDepth bounds nesting; deeper input is rejected as not JSON.
 const MaxDepth = 512
 
+// MaxPath is how many leading steps of a string's path are reported.
+const MaxPath = 3
+
 // PathElem is one step of a path: an object key or an array index.
 type PathElem struct {
 	Key   string
@@ -25,7 +28,8 @@ type PathElem struct {
 
 // String is one JSON string found in the input.
 type String struct {
-	// Path leads from the top-level value to the string (for a key, to the object holding it).
+	// Path leads from the top-level value to the string (for a key, to the object holding it);
+	// only its first MaxPath steps are kept, which is what classifying a message needs.
 	Path []PathElem
 	// IsKey is true for object keys.
 	IsKey bool
@@ -141,6 +145,14 @@ func Scan(in []byte, emit func(String)) ([]Value, error) {
 	return docs, nil
 }
 
+// pathCopy returns the first MaxPath steps of the current path.
+func (s *scanner) pathCopy() []PathElem {
+	if len(s.path) == 0 {
+		return nil
+	}
+	return append([]PathElem(nil), s.path[:min(len(s.path), MaxPath)]...)
+}
+
 func (s *scanner) errorf(format string, args ...any) error {
 	return fmt.Errorf("%w: offset %d: %s", ErrNotJSON, s.pos, fmt.Sprintf(format, args...))
 }
@@ -174,7 +186,7 @@ func (s *scanner) value(depth int) error {
 		if err != nil {
 			return err
 		}
-		str.Path = append([]PathElem(nil), s.path...)
+		str.Path = s.pathCopy()
 		s.emit(str)
 		return nil
 	case c == 't':
@@ -251,7 +263,7 @@ func (s *scanner) object(depth int) error {
 		if err != nil {
 			return err
 		}
-		key.Path = append([]PathElem(nil), s.path...)
+		key.Path = s.pathCopy()
 		key.IsKey = true
 		s.emit(key)
 		s.skipSpace()
