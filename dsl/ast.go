@@ -10,7 +10,7 @@ type File struct {
 	Rules []*Rule `parser:"@@*"`
 }
 
-// Rule is one `parser:"rule ID { ... }"` block. Its items may come in any order; the checker reports
+// Rule is one `rule ID { ... }` block. Its items may come in any order; the checker reports
 // missing or repeated ones.
 type Rule struct {
 	Pos    lexer.Position
@@ -31,19 +31,19 @@ type Item struct {
 	Examples  *ExampleBlock `parser:"| \"examples\" @@"`
 }
 
-// MetaBlock is `parser:"meta { key = \"value\", ... }"`.
+// MetaBlock is `meta { key = "value", ... }`.
 type MetaBlock struct {
 	Entries []*MetaEntry `parser:"\"{\" (@@ \",\"?)* \"}\""`
 }
 
-// MetaEntry is one `parser:"key = \"value\""`.
+// MetaEntry is one `key = "value"`.
 type MetaEntry struct {
 	Pos   lexer.Position
 	Key   string `parser:"@Ident \"=\""`
 	Value string `parser:"@String"`
 }
 
-// StringsBlock is `parser:"strings { $a = ... }"`.
+// StringsBlock is `strings { $a = ... }`.
 type StringsBlock struct {
 	Defs []*StringDef `parser:"\"{\" @@* \"}\""`
 }
@@ -65,7 +65,7 @@ type Modifier struct {
 	Flag   string  `parser:"| @(\"nocase\" | \"fullword\" | \"wide\" | \"base64\" | \"raw\" | \"private\")"`
 }
 
-// ExampleBlock is `parser:"examples { match \"...\" nomatch \"...\" }"`.
+// ExampleBlock is `examples { match "..." nomatch "..." }`.
 type ExampleBlock struct {
 	Examples []*Example `parser:"\"{\" @@* \"}\""`
 }
@@ -108,7 +108,7 @@ type Primary struct {
 	String *StringTerm `parser:"| @@"`
 }
 
-// OfExpr is `parser:"any|all|N of (them | $a, $b*)"`.
+// OfExpr is `any|all|N of (them | $a, $b*)`.
 type OfExpr struct {
 	Pos   lexer.Position
 	Quant string   `parser:"@(\"any\" | \"all\" | Int) \"of\""`
@@ -116,15 +116,16 @@ type OfExpr struct {
 	Items []string `parser:"| \"(\" ( @\"them\" | @StrID (\",\" @StrID)* ) \")\" )"`
 }
 
-// CountExpr is `parser:"#a OP N"`.
+// CountExpr is `#a OP N` or `#a OP #b`.
 type CountExpr struct {
-	Pos  lexer.Position
-	Name string `parser:"@Count"`
-	Op   string `parser:"@Op"`
-	N    int    `parser:"@Int"`
+	Pos   lexer.Position
+	Name  string  `parser:"@Count"`
+	Op    string  `parser:"@Op"`
+	N     *int    `parser:"( @Int"`
+	Other *string `parser:"| @Count )"`
 }
 
-// OffsetExpr is `parser:"@a[i] OP N"`.
+// OffsetExpr is `@a[i] OP N`.
 type OffsetExpr struct {
 	Pos   lexer.Position
 	Name  string `parser:"@Offset \"[\""`
@@ -133,14 +134,14 @@ type OffsetExpr struct {
 	N     int    `parser:"@Int"`
 }
 
-// StringTerm is `parser:"$a"` or `parser:"$a near|before $b within N"`.
+// StringTerm is `$a` or `$a near|before $b within N`.
 type StringTerm struct {
 	Pos      lexer.Position
 	Name     string    `parser:"@StrID"`
 	Relation *Relation `parser:"@@?"`
 }
 
-// Relation is the `parser:"near|before $b within N"` tail of a string term.
+// Relation is the `near|before $b within N` tail of a string term.
 type Relation struct {
 	Pos    lexer.Position
 	Kind   string `parser:"@(\"near\" | \"before\")"`

@@ -94,7 +94,11 @@ func (l *condLowering) primary(p *Primary) *ir.Cond {
 		return l.of(p.Of)
 	case p.Count != nil:
 		i := l.lookup(p.Count.Pos, "$"+p.Count.Name[1:])
-		return &ir.Cond{Op: ir.CondCount, Strings: []int{i}, Cmp: ir.CmpOp(p.Count.Op), N: p.Count.N}
+		if p.Count.Other != nil {
+			j := l.lookup(p.Count.Pos, "$"+(*p.Count.Other)[1:])
+			return &ir.Cond{Op: ir.CondCount, Strings: []int{i, j}, Cmp: ir.CmpOp(p.Count.Op)}
+		}
+		return &ir.Cond{Op: ir.CondCount, Strings: []int{i}, Cmp: ir.CmpOp(p.Count.Op), N: *p.Count.N}
 	case p.Offset != nil:
 		i := l.lookup(p.Offset.Pos, "$"+p.Offset.Name[1:])
 		if p.Offset.Index < 1 {

@@ -18,6 +18,9 @@ func Eval(c *Cond, m Matches) bool {
 	case CondMatch:
 		return m.Count(c.Strings[0]) > 0
 	case CondCount:
+		if len(c.Strings) == 2 {
+			return c.Cmp.Compare(m.Count(c.Strings[0]), m.Count(c.Strings[1]))
+		}
 		return c.Cmp.Compare(m.Count(c.Strings[0]), c.N)
 	case CondOffset:
 		off, ok := m.Offset(c.Strings[0], c.Index)
@@ -60,7 +63,7 @@ func Eval(c *Cond, m Matches) bool {
 func Monotone(c *Cond) bool {
 	switch c.Op {
 	case CondCount:
-		return c.Cmp == GE || c.Cmp == GT
+		return len(c.Strings) == 1 && (c.Cmp == GE || c.Cmp == GT)
 	case CondOffset:
 		// The offset of the i-th match never changes once found, so any comparison is settled.
 		return true

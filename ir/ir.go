@@ -158,7 +158,8 @@ type CondOp int
 const (
 	// CondMatch: string Strings[0] has at least one match.
 	CondMatch CondOp = iota
-	// CondCount: number of matches of Strings[0] compared with N.
+	// CondCount: number of matches of Strings[0] compared with N, or with the number of
+	// matches of Strings[1] when there are two.
 	CondCount
 	// CondOffset: start offset of match Index (1-based) of Strings[0] compared with N; false when
 	// there is no such match.
