@@ -1,11 +1,12 @@
 package engine
 
 import (
-	"github.com/oktsec/oktsec/engine/normalize"
-	"github.com/oktsec/oktsec/engine/pattern"
 	"sort"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/oktsec/oktsec/engine/normalize"
+	"github.com/oktsec/oktsec/engine/pattern"
 )
 
 // maxStoredMatches bounds the matches kept per pattern and unit; counts stay exact beyond it.
@@ -132,21 +133,34 @@ const maxBranchProbe = 16
 // branchCanStart reports whether the branch, whose matches are at most maxLen bytes long,
 // matches at some rune start in [first, last].
 func branchCanStart(b *regexps, firstBytes *pattern.ByteSet, text []byte, first, last, maxLen int) bool {
-	var anchor anchoredPair
-	hi := min(len(text), last+maxLen+utf8.UTFMax) // one rune of right context
-	for s := runeStart(text, first); s <= last && s < len(text); {
+	return anchoredIn(b, firstBytes, text[:windowEnd(text, last, maxLen)], runeStart(text, first), last) != nil
+}
+
+// windowEnd returns where the text a match starting at or before last can need ends: maxLen
+// bytes on, plus one rune of right context for \b and $.
+func windowEnd(text []byte, last, maxLen int) int {
+	hi := last + maxLen
+	if hi >= len(text) {
+		return len(text)
+	}
+	_, w := utf8.DecodeRune(text[hi:])
+	return hi + w
+}
+
+// anchoredIn returns the first match that starts at a rune start in [lo, last] (lo itself a
+// rune start), trying each start with an anchored attempt; starts at bytes no match can begin
+// with are skipped. The expressions are compiled only when a start needs them.
+func anchoredIn(rx *regexps, firstBytes *pattern.ByteSet, text []byte, lo, last int) []int {
+	for s := lo; s <= last && s < len(text); {
 		if firstBytes == nil || firstBytes[text[s]] {
-			if anchor.atStart == nil {
-				anchor = b.get().anchor
-			}
-			if anchoredMatch(anchor, text[:hi], s) != nil {
-				return true
+			if loc := anchoredMatch(rx.anchored(), text, s); loc != nil {
+				return loc
 			}
 		}
 		_, w := utf8.DecodeRune(text[s:])
 		s += w
 	}
-	return false
+	return nil
 }
 
 // anyIn reports whether a sorted list holds a value in [lo, hi].
@@ -279,28 +293,16 @@ func (p *compiledPattern) findAll(text []byte, ranges []span, out *matchList) {
 
 // find returns the leftmost match starting in [lo, last], with the text around it in view.
 func (p *compiledPattern) find(text []byte, lo, last int) (int, int, bool) {
-	hi := last + p.maxLen
-	if hi >= len(text) {
-		hi = len(text)
-	} else {
-		_, w := utf8.DecodeRune(text[hi:])
-		hi += w // one rune of right context for \b and $
-	}
-	rx := p.rx.get()
+	hi := windowEnd(text, last, p.maxLen)
 	if last-lo < maxAnchoredProbe {
 		// Few possible starts: anchored attempts fail fast, where an unanchored search of a
 		// large program over the whole window is slow.
-		for s := lo; s <= last && s < len(text); {
-			if p.first == nil || p.first[text[s]] {
-				if loc := anchoredMatch(rx.anchor, text[:hi], s); loc != nil {
-					return loc[0], loc[1], true
-				}
-			}
-			_, w := utf8.DecodeRune(text[s:])
-			s += w
+		if loc := anchoredIn(&p.rx, p.first, text[:hi], lo, last); loc != nil {
+			return loc[0], loc[1], true
 		}
 		return 0, 0, false
 	}
+	rx := p.rx.get()
 	if lo == 0 {
 		loc := rx.re.FindIndex(text[:hi])
 		if loc == nil || loc[0] > last {

@@ -29,7 +29,7 @@ func (p *compiledPattern) referenceMatches(text []byte, out *matchList) {
 	}
 	// fullword changes which matches chain: a match that touches a word is skipped and the
 	// search resumes at the next rune. Try every rune start in turn.
-	anchored := p.rx.get().anchor
+	anchored := p.rx.anchored()
 	for s := 0; s < len(text); {
 		if loc := anchoredMatch(anchored, text, s); loc != nil && wordBounded(text, loc[0], loc[1]) {
 			out.add(loc[0], loc[1])
@@ -44,26 +44,36 @@ func (p *compiledPattern) referenceMatches(text []byte, out *matchList) {
 type anchoredPair struct{ atStart, withContext *regexp.Regexp }
 
 // regexps holds the compiled forms of one expression, built on first use: a rule set has
-// hundreds of expressions and most inputs never need most of them. The expression was checked
-// when the rule set was compiled, so building its forms cannot fail.
+// hundreds of expressions and most inputs never need most of them. The anchored forms are built
+// apart from the others, since branch probes and narrow ranges need only them. The expression
+// was checked when the rule set was compiled, so building its forms cannot fail.
 type regexps struct {
-	expr   string
-	once   sync.Once
-	re     *regexp.Regexp // the expression
-	ctx    *regexp.Regexp // `(?s:.)(expr)`: with one rune of left context
-	anchor anchoredPair   // anchored at one start, without and with left context
+	expr       string
+	once       sync.Once
+	re         *regexp.Regexp // the expression
+	ctx        *regexp.Regexp // `(?s:.)(expr)`: with one rune of left context
+	anchorOnce sync.Once
+	anchor     anchoredPair // anchored at one start, without and with left context
 }
 
+// get returns r with its unanchored forms built.
 func (r *regexps) get() *regexps {
 	r.once.Do(func() {
 		r.re = regexp.MustCompile(r.expr)
 		r.ctx = regexp.MustCompile(`(?s:.)(` + r.expr + `)`)
+	})
+	return r
+}
+
+// anchored returns the forms anchored at one start.
+func (r *regexps) anchored() anchoredPair {
+	r.anchorOnce.Do(func() {
 		r.anchor = anchoredPair{
 			atStart:     regexp.MustCompile(`\A(` + r.expr + `)`),
 			withContext: regexp.MustCompile(`\A(?s:.)(` + r.expr + `)`),
 		}
 	})
-	return r
+	return r.anchor
 }
 
 // anchoredMatch returns the leftmost-first match starting exactly at s, seeing the rune before s.
