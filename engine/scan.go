@@ -242,10 +242,8 @@ func (r *Result) finish() {
 		return a.Rule < b.Rule
 	})
 	r.Verdict = Allow
-	for _, f := range r.Findings {
-		if d := DecisionFor(f.Severity); d.Rank() > r.Verdict.Rank() {
-			r.Verdict = d
-		}
+	if max, ok := r.Max(); ok {
+		r.Verdict = DecisionFor(max)
 	}
 }
 
