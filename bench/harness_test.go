@@ -136,7 +136,7 @@ func engineUnderTest(tb testing.TB) *engine.Scanner {
 
 // streamScan feeds input to a stream in writes of the given size.
 func streamScan(s *engine.Scanner, input []byte, write int) {
-	st := s.NewStream(0)
+	st := s.NewStream()
 	for p := input; len(p) > 0; {
 		n := min(write, len(p))
 		if _, err := st.Write(p[:n]); err != nil {

@@ -24,6 +24,8 @@ type Database struct {
 	// patternApplies[surface][pattern]: some rule using the pattern applies to the surface.
 	patternApplies map[ir.Surface][]bool
 	hasRaw         bool
+	// monotone[r]: rule r's condition can be decided as soon as it holds (ir.Monotone).
+	monotone []bool
 }
 
 // compiledPattern is one distinct string expression, shared by every rule that uses it.
@@ -156,6 +158,7 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 			}
 		}
 		db.ruleStrings = append(db.ruleStrings, idx)
+		db.monotone = append(db.monotone, ir.Monotone(r.Cond))
 	}
 	for _, pf := range []*prefilter{&db.norm, &db.raw} {
 		for _, l := range pf.literals {
@@ -217,6 +220,8 @@ type Stats struct {
 	Rules, Patterns, Literals, ScanAll int
 	// States and Classes size the literal automaton's transition table.
 	States, Classes int
+	// LongestMatch is the most bytes one match can span: it sizes a stream's window.
+	LongestMatch int
 }
 
 // Stats returns counts of the compiled structures.
@@ -226,6 +231,9 @@ func (db *Database) Stats() Stats {
 		Patterns: len(db.patterns),
 		Literals: len(db.norm.literals) + len(db.raw.literals),
 		ScanAll:  len(db.norm.scanAll) + len(db.raw.scanAll),
+	}
+	for _, p := range db.patterns {
+		st.LongestMatch = max(st.LongestMatch, p.maxLen)
 	}
 	for _, pf := range []*prefilter{&db.norm, &db.raw} {
 		if pf.matcher != nil {

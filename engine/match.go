@@ -20,6 +20,8 @@ type span struct{ start, end int }
 type match struct {
 	span
 	norm span
+	// in is the match's range in the input, recorded by streams (see unitView.toInput).
+	in span
 }
 
 // matchList holds the matches of one pattern in one unit.
@@ -120,8 +122,9 @@ const maxAnchoredProbe = 48
 
 // addChecked adds a candidate range of an entry, after probing the entry's branch when the
 // range is narrow enough.
-func (c *candidates) addChecked(e *entry, text []byte, r span) {
-	if e.branch != nil && r.end-r.start <= maxBranchProbe && !branchCanStart(e.branch, e.first, text, r.start, r.end, e.maxLen) {
+// The text starts at offset off of the unit: r is in unit offsets.
+func (c *candidates) addChecked(e *entry, text []byte, off int, r span) {
+	if e.branch != nil && r.end-r.start <= maxBranchProbe && !branchCanStart(e.branch, e.first, text, r.start-off, r.end-off, e.maxLen) {
 		return
 	}
 	c.add(e.pattern, r)
@@ -170,15 +173,12 @@ func anyIn(sorted []int, lo, hi int) bool {
 }
 
 // collect runs the prefilter of pf over f and records candidate ranges for the patterns that
-// apply (applies[pattern]). A literal found at h gives the starts [h-off.max, h-off.min]; the
-// range is kept only when every secondary factor of the pattern occurs where a match starting
-// there would hold it.
+// apply (applies[pattern]).
 func (db *Database) collect(pf *prefilter, f *form, applies []bool, c *candidates, x *literalIndex) {
 	n := len(f.text)
-	whole := span{0, n - 1}
 	for _, p := range pf.scanAll {
 		if applies[p] && n >= db.patterns[p].minLen {
-			c.add(p, whole)
+			c.add(p, span{0, n - 1})
 		}
 	}
 	if pf.matcher == nil || n == 0 {
@@ -186,72 +186,82 @@ func (db *Database) collect(pf *prefilter, f *form, applies []bool, c *candidate
 	}
 	x.scan(pf, f.lower)
 	for _, li := range x.found {
-		users := pf.users[li]
-		use := false
-		for _, e := range users {
-			if applies[pf.entries[e].pattern] {
-				use = true
-				break
+		db.literalRanges(pf, f.text, 0, x, li, x.positions(li), applies, c)
+	}
+	for _, p := range pf.foldKS {
+		db.hazardRanges(p, f.hazards, applies, c)
+	}
+}
+
+// literalRanges records the candidate ranges given by occurrences hs of literal li. A literal
+// found at h gives the starts [h-off.max, h-off.min]; the range is kept only when every
+// secondary factor of the pattern occurs where a match starting there would hold it. text
+// holds the unit's text from offset off on; hs, x and the ranges are in unit offsets.
+func (db *Database) literalRanges(pf *prefilter, text []byte, off int, x *literalIndex, li int, hs []int, applies []bool, c *candidates) {
+	users := pf.users[li]
+	use := false
+	for _, e := range users {
+		if applies[pf.entries[e].pattern] {
+			use = true
+			break
+		}
+	}
+	if !use {
+		return
+	}
+	for _, h := range hs {
+	entries:
+		for _, ei := range users {
+			e := &pf.entries[ei]
+			if !applies[e.pattern] {
+				continue
 			}
-		}
-		if !use {
-			continue
-		}
-		for _, h := range x.positions(li) {
-		entries:
-			for _, ei := range users {
-				e := &pf.entries[ei]
-				if !applies[e.pattern] {
-					continue
+			first, last := h-e.off[1], h-e.off[0]
+			if last < 0 || e.boundary && !asciiBoundary(text, h-off) {
+				continue
+			}
+			first = max(0, first)
+			// The factor with the narrowest offsets pins the starts closest.
+			// (A match holding a hazard rune may lack a factor's folded literal; the hazard
+			// windows cover it.)
+			var pin *patternFactor
+			for i := range e.factors {
+				fac := &e.factors[i]
+				if !x.factorIn(fac.factor, first+fac.off[0], last+fac.off[1]) {
+					continue entries
 				}
-				first, last := h-e.off[1], h-e.off[0]
-				if last < 0 || e.boundary && !asciiBoundary(f.text, h) {
-					continue
+				if pin == nil || fac.off[1]-fac.off[0] < pin.off[1]-pin.off[0] {
+					pin = fac
 				}
-				first = max(0, first)
-				// The factor with the narrowest offsets pins the starts closest.
-				// (A match holding a hazard rune may lack a factor's folded literal; the hazard
-				// windows below cover it.)
-				var pin *patternFactor
-				for i := range e.factors {
-					fac := &e.factors[i]
-					if !x.factorIn(fac.factor, first+fac.off[0], last+fac.off[1]) {
-						continue entries
-					}
-					if pin == nil || fac.off[1]-fac.off[0] < pin.off[1]-pin.off[0] {
-						pin = fac
-					}
-				}
-				if pin == nil || pin.off[1]-pin.off[0] >= last-first {
-					c.addChecked(e, f.text, span{first, last})
-					continue
-				}
-				// Every match start s in [first, last] has the pinning factor at some q with
-				// s in [q-off[1], q-off[0]]: those ranges are the candidates.
-				for _, l := range pf.factors[pin.factor] {
-					pos := x.litPos[l]
-					for i := sort.SearchInts(pos, first+pin.off[0]); i < len(pos) && pos[i] <= last+pin.off[1]; i++ {
-						lo, hi := max(first, pos[i]-pin.off[1]), min(last, pos[i]-pin.off[0])
-						if lo <= hi {
-							c.addChecked(e, f.text, span{lo, hi})
-						}
+			}
+			if pin == nil || pin.off[1]-pin.off[0] >= last-first {
+				c.addChecked(e, text, off, span{first, last})
+				continue
+			}
+			// Every match start s in [first, last] has the pinning factor at some q with
+			// s in [q-off[1], q-off[0]]: those ranges are the candidates.
+			for _, l := range pf.factors[pin.factor] {
+				pos := x.litPos[l]
+				for i := sort.SearchInts(pos, first+pin.off[0]); i < len(pos) && pos[i] <= last+pin.off[1]; i++ {
+					lo, hi := max(first, pos[i]-pin.off[1]), min(last, pos[i]-pin.off[0])
+					if lo <= hi {
+						c.addChecked(e, text, off, span{lo, hi})
 					}
 				}
 			}
 		}
 	}
-	// A match the folded literals missed holds a hazard rune: search the windows that end at
-	// one, with the factor checks off (they use folded literals too).
-	if len(f.hazards) > 0 {
-		for _, p := range pf.foldKS {
-			if !applies[p] {
-				continue
-			}
-			maxLen := db.patterns[p].maxLen
-			for _, q := range f.hazards {
-				c.add(p, span{max(0, q-maxLen+1), q})
-			}
-		}
+}
+
+// hazardRanges records, for pattern p, the windows that end at a hazard rune: a match the
+// folded literals missed holds one (the factor checks are off there: they use folded literals).
+func (db *Database) hazardRanges(p int, hazards []int, applies []bool, c *candidates) {
+	if !applies[p] {
+		return
+	}
+	maxLen := db.patterns[p].maxLen
+	for _, q := range hazards {
+		c.add(p, span{max(0, q-maxLen+1), q})
 	}
 }
 
@@ -260,34 +270,43 @@ func (db *Database) collect(pf *prefilter, f *form, applies []bool, c *candidate
 // match contains a prefilter literal, so its start lies in some candidate range, and the result
 // equals a search of the whole text.
 func (p *compiledPattern) findAll(text []byte, ranges []span, out *matchList) {
-	sort.Slice(ranges, func(i, j int) bool { return ranges[i].start < ranges[j].start })
+	sortRanges(ranges)
 	pos := 0
 	for i := 0; i < len(ranges); {
 		r := ranges[i]
 		// Merge overlapping and touching ranges.
 		for i++; i < len(ranges) && ranges[i].start <= r.end+1; i++ {
-			if ranges[i].end > r.end {
-				r.end = ranges[i].end
-			}
+			r.end = max(r.end, ranges[i].end)
 		}
-		lo := r.start
-		if lo < pos {
-			lo = pos
+		p.chain(text, 0, r, &pos, out)
+	}
+}
+
+func sortRanges(ranges []span) {
+	sort.Slice(ranges, func(i, j int) bool { return ranges[i].start < ranges[j].start })
+}
+
+// chain continues the leftmost-first chain of matches over one candidate range r: it adds the
+// matches that start in r at or after *pos, and moves *pos past them. Ranges must come in
+// order of their starts. text holds the unit's text from offset off on, with enough of it
+// after r for any match starting in r (or all of it); r, *pos and the matches are in unit
+// offsets.
+func (p *compiledPattern) chain(text []byte, off int, r span, pos *int, out *matchList) {
+	lo := max(r.start, *pos) - off
+	lo = runeStart(text, lo)
+	last := r.end - off
+	for lo <= last {
+		s, e, ok := p.find(text, lo, last)
+		if !ok {
+			break
 		}
-		lo = runeStart(text, lo)
-		for lo <= r.end {
-			s, e, ok := p.find(text, lo, r.end)
-			if !ok {
-				break
-			}
-			if p.fullword && !wordBounded(text, s, e) {
-				_, w := utf8.DecodeRune(text[s:])
-				lo = s + w
-				continue
-			}
-			out.add(s, e)
-			pos, lo = e, e
+		if p.fullword && !wordBounded(text, s, e) {
+			_, w := utf8.DecodeRune(text[s:])
+			lo = s + w
+			continue
 		}
+		out.add(s+off, e+off)
+		*pos, lo = e+off, e
 	}
 }
 

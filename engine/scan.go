@@ -1,12 +1,9 @@
 package engine
 
 import (
-	"errors"
-	"fmt"
 	"runtime"
 	"sort"
 
-	"github.com/oktsec/oktsec/engine/decode"
 	"github.com/oktsec/oktsec/engine/normalize"
 	"github.com/oktsec/oktsec/ir"
 )
@@ -95,6 +92,42 @@ type Scanner struct {
 	// per-literal tables are large, and a pool is emptied at every garbage collection.
 	scratches chan *scratch
 	reference bool
+	limits    Limits
+}
+
+// Limits bound what a scanner holds for one input.
+type Limits struct {
+	// MessageLimit is the longest JSON value scanned as a message; a longer one is scanned as
+	// text (0: DefaultMessageLimit). Whole and streamed scans frame input the same way.
+	MessageLimit int
+	// UnitBuffer is the longest text unit a stream scans whole; a longer one is scanned in a
+	// window of the rule set's longest match (0: DefaultUnitBuffer). Findings are the same
+	// either way; this trades memory for speed.
+	UnitBuffer int
+}
+
+// DefaultUnitBuffer is the default Limits.UnitBuffer.
+const DefaultUnitBuffer = 1 << 20
+
+// WithLimits returns a scanner over the same database with other limits.
+func (s *Scanner) WithLimits(l Limits) *Scanner {
+	c := *s
+	c.limits = l
+	return &c
+}
+
+func (s *Scanner) messageLimit() int {
+	if s.limits.MessageLimit > 0 {
+		return s.limits.MessageLimit
+	}
+	return DefaultMessageLimit
+}
+
+func (s *Scanner) unitBuffer() int {
+	if s.limits.UnitBuffer > 0 {
+		return s.limits.UnitBuffer
+	}
+	return DefaultUnitBuffer
 }
 
 // NewScanner returns a scanner over db.
@@ -165,81 +198,23 @@ func (sc *scratch) reset(db *Database) {
 	sc.rules = sc.rules[:0]
 }
 
-// Decoding limits: encoded blobs are decoded and scanned as layers, up to these budgets.
-const (
-	// MaxDecodeDepth is how many encodings deep a blob is decoded (base64 inside base64: 2).
-	MaxDecodeDepth = 2
-	// MaxDecodedBytes is the decoded text one input may add.
-	MaxDecodedBytes = 4 << 20
-	// MaxDecodedBlobs is the number of blobs one input may decode.
-	MaxDecodedBlobs = 1024
-)
-
-// Scan scans a whole input.
-func (s *Scanner) Scan(input []byte) *Result {
-	res := &Result{Verdict: Allow, Findings: []Finding{}}
-	sc := s.getScratch()
-	defer s.putScratch(sc)
-	budget := decodeBudget{bytes: MaxDecodedBytes, blobs: MaxDecodedBlobs}
-	queue := splitUnits(input)
-	for len(queue) > 0 {
-		u := queue[0]
-		queue = queue[1:]
-		s.scanUnit(sc, input, &u, res)
-		if u.depth < MaxDecodeDepth {
-			queue = append(queue, budget.children(&u, res)...)
-		}
-	}
-	res.finish()
-	return res
-}
-
-// decodeBudget is what an input may still decode.
-type decodeBudget struct {
-	bytes, blobs int
-	noted        bool
-}
-
-// children decodes the blobs of a unit into child units of the same surface.
-func (b *decodeBudget) children(u *unit, res *Result) []unit {
-	if b.bytes <= 0 || b.blobs <= 0 {
-		return nil
-	}
-	blobs, truncated := decode.Find(u.text, b.bytes)
-	if truncated || len(blobs) > b.blobs {
-		if len(blobs) > b.blobs {
-			blobs = blobs[:b.blobs]
-		}
-		if !b.noted {
-			b.noted = true
-			res.Notes = append(res.Notes, fmt.Sprintf("decoding budget reached (%d bytes, %d blobs): further encoded content was scanned as is, not decoded", MaxDecodedBytes, MaxDecodedBlobs))
-		}
-	}
-	out := make([]unit, 0, len(blobs))
-	for _, bl := range blobs {
-		b.bytes -= len(bl.Text)
-		b.blobs--
-		layer := string(bl.Kind)
-		if u.layer != LayerPlain {
-			layer = u.layer + "/" + layer
-		}
-		chain := append(append(normalize.Chain(nil), u.inputChain()...), bl.Map)
-		out = append(out, unit{surface: u.surface, text: bl.Text, base: u.base, toInput: chain, layer: layer, depth: u.depth + 1})
-	}
-	return out
-}
-
 // finish sorts findings and sets the verdict.
 func (r *Result) finish() {
 	sort.SliceStable(r.Findings, func(i, j int) bool {
 		a, b := r.Findings[i], r.Findings[j]
-		if a.Start != b.Start {
+		switch {
+		case a.Start != b.Start:
 			return a.Start < b.Start
-		}
-		if a.End != b.End {
+		case a.End != b.End:
 			return a.End < b.End
+		case a.Rule != b.Rule:
+			return a.Rule < b.Rule
+		case a.Layer != b.Layer:
+			return a.Layer < b.Layer
+		case a.Surface != b.Surface:
+			return a.Surface < b.Surface
 		}
-		return a.Rule < b.Rule
+		return a.Excerpt < b.Excerpt
 	})
 	r.Verdict = Allow
 	if max, ok := r.Max(); ok {
@@ -288,18 +263,30 @@ func (s *Scanner) scanUnit(sc *scratch, input []byte, u *unit, res *Result) {
 		}
 	}
 	sort.Ints(sc.rules)
-	for _, r := range sc.rules {
+	v.evaluate(sc.rules, res, func(start, end int) []byte { return input[start:min(end, start+excerptBytes)] })
+}
+
+// evaluate evaluates the given rules on the unit and adds a finding for each that holds.
+// bytesOf returns the input bytes of a finding's range (at least its first excerptBytes).
+func (v *unitView) evaluate(rules []int, res *Result, bytesOf func(start, end int) []byte) {
+	for _, r := range rules {
 		v.rule = r
-		rule := db.rules[r]
+		rule := v.db.rules[r]
 		if !ir.Eval(rule.Cond, v) {
 			continue
 		}
-		start, end := v.witness()
-		res.Findings = append(res.Findings, Finding{
-			Rule: rule.ID, Severity: rule.Severity, Category: rule.Category,
-			Surface: u.surface, Layer: u.layer, Start: start, End: end,
-			Excerpt: excerpt(input[start:end], rule.Category),
-		})
+		res.Findings = append(res.Findings, v.finding(bytesOf))
+	}
+}
+
+// finding returns the finding of the current rule, which holds.
+func (v *unitView) finding(bytesOf func(start, end int) []byte) Finding {
+	rule := v.db.rules[v.rule]
+	start, end := v.witness()
+	return Finding{
+		Rule: rule.ID, Severity: rule.Severity, Category: rule.Category,
+		Surface: v.unit.surface, Layer: v.unit.layer, Start: start, End: end,
+		Excerpt: excerpt(bytesOf(start, end), rule.Category),
 	}
 }
 
@@ -313,6 +300,9 @@ type unitView struct {
 	toText    normalize.Chain // normalized → decoded text
 	input     []byte
 	reference bool
+	// streamed: the unit was scanned by a stream, which recorded each match's input offsets
+	// (match.in) as it found it and filled the match lists up front.
+	streamed bool
 }
 
 // compute confirms the matches of pattern p in this unit, once.
@@ -401,7 +391,7 @@ func (v *unitView) witness() (int, int) {
 			if len(l.list) == 0 {
 				continue
 			}
-			ms, me := v.toInput(l.list[0].span, v.db.patterns[v.db.ruleStrings[v.rule][si]].raw)
+			ms, me := v.toInput(&l.list[0], v.db.patterns[v.db.ruleStrings[v.rule][si]].raw)
 			if !found || ms < start {
 				start = ms
 			}
@@ -421,58 +411,15 @@ func (v *unitView) witness() (int, int) {
 }
 
 // toInput maps a match range to input offsets.
-func (v *unitView) toInput(sp span, raw bool) (int, int) {
-	s, e := sp.start, sp.end
+func (v *unitView) toInput(m *match, raw bool) (int, int) {
+	if v.streamed {
+		return m.in.start, m.in.end
+	}
+	s, e := m.start, m.end
 	if !raw && v.toText != nil {
 		s, e = v.toText.Start(s), v.toText.End(e)
 	}
 	u := v.unit
 	chain := u.inputChain()
 	return u.base + chain.Start(s), u.base + chain.End(e)
-}
-
-// ErrTooLarge is returned when a stream exceeds its buffer limit.
-var ErrTooLarge = errors.New("input exceeds the stream limit")
-
-// DefaultStreamLimit is the most a stream buffers unless told otherwise.
-const DefaultStreamLimit = 256 << 20
-
-// Stream scans content that arrives in pieces. Feed it with Write and finish with Close.
-type Stream struct {
-	s     *Scanner
-	buf   []byte
-	limit int
-	err   error
-}
-
-// NewStream starts a stream that accepts at most limit bytes (0: DefaultStreamLimit).
-func (s *Scanner) NewStream(limit int) *Stream {
-	if limit <= 0 {
-		limit = DefaultStreamLimit
-	}
-	return &Stream{s: s, limit: limit}
-}
-
-// Write adds a chunk of content. Content beyond the limit is refused with ErrTooLarge, so it is
-// never passed on unscanned.
-func (st *Stream) Write(p []byte) (int, error) {
-	if st.err != nil {
-		return 0, st.err
-	}
-	if len(st.buf)+len(p) > st.limit {
-		st.err = fmt.Errorf("%w (%d bytes)", ErrTooLarge, st.limit)
-		return 0, st.err
-	}
-	st.buf = append(st.buf, p...)
-	return len(p), nil
-}
-
-// Close ends the stream and returns the findings of all content written.
-func (st *Stream) Close() (*Result, error) {
-	if st.err != nil {
-		return nil, st.err
-	}
-	res := st.s.Scan(st.buf)
-	st.buf = nil
-	return res, nil
 }

@@ -53,30 +53,16 @@ type message struct {
 	resultKeys map[string]bool
 }
 
-// splitUnits cuts input into units. JSON-RPC messages (single, batch, or one per line) give one
-// unit per string with its surface; other JSON gives one text unit per string; anything else is
-// one text unit.
-func splitUnits(input []byte) []unit {
-	if len(input) == 0 {
-		return nil
-	}
+// messageUnits cuts one JSON value (an object or an array, see frame.go) into units: a
+// JSON-RPC message or batch gives one unit per string with its surface; other JSON gives one
+// text unit per string. It reports false when the value is not valid JSON.
+func messageUnits(input []byte) ([]unit, bool) {
 	var strs []jsonscan.String
 	docs, err := jsonscan.Scan(input, func(s jsonscan.String) { strs = append(strs, s) })
-	if err != nil {
-		return []unit{{surface: ir.Text, text: input, layer: LayerPlain}}
+	if err != nil || len(docs) != 1 {
+		return nil, false
 	}
-	batch := make([]bool, len(docs))
-	for i, d := range docs {
-		switch input[d.Start] {
-		case '[':
-			batch[i] = true
-		case '{':
-		default:
-			// Bare strings, numbers or literals at the top level are text that happens to
-			// parse as JSON ("a" "b" or 42), not messages.
-			return []unit{{surface: ir.Text, text: input, layer: LayerPlain}}
-		}
-	}
+	batch := []bool{input[docs[0].Start] == '['}
 	type root struct{ doc, index int }
 	rootOf := func(s *jsonscan.String) (root, []jsonscan.PathElem, bool) {
 		if batch[s.Doc] {
@@ -133,7 +119,7 @@ func splitUnits(input []byte) []unit {
 		}
 		units = append(units, u)
 	}
-	return units
+	return units, true
 }
 
 // rpcSurface attributes a string of a JSON-RPC message to a surface; scan is false for protocol

@@ -90,19 +90,21 @@ func FuzzPrefilterEquivalence(f *testing.F) {
 	})
 }
 
-// FuzzChunking: a stream fed the input in chunks of any size finds what a whole scan finds.
+// FuzzChunking: a stream fed the input in pieces of any size finds what a whole scan finds,
+// whether its text units are held whole or scanned in a window, and whatever the message limit.
 func FuzzChunking(f *testing.F) {
 	for i, s := range seedInputs(f) {
-		f.Add(s, uint16(i%97+1))
+		f.Add(s, uint16(i%97+1), uint8(i%3), uint16(0))
 	}
 	set := builtinSet(f)
-	scanner := engine.NewScanner(set.DB)
-	f.Fuzz(func(t *testing.T, input []byte, chunk uint16) {
+	base := engine.NewScanner(set.DB)
+	f.Fuzz(func(t *testing.T, input []byte, chunk uint16, unitBuffer uint8, messageLimit uint16) {
 		if chunk == 0 {
 			chunk = 1
 		}
+		scanner := base.WithLimits(engine.Limits{UnitBuffer: int(unitBuffer), MessageLimit: int(messageLimit)})
 		want := scanner.Scan(input)
-		st := scanner.NewStream(0)
+		st := scanner.NewStream()
 		for r := bytes.NewReader(input); r.Len() > 0; {
 			buf := make([]byte, min(int(chunk), r.Len()))
 			r.Read(buf)
@@ -115,7 +117,8 @@ func FuzzChunking(f *testing.F) {
 			t.Fatalf("close: %v", err)
 		}
 		if !sameFindings(got, want) {
-			t.Fatalf("chunked (%d) scan differs from whole on %q:\n got  %+v\n want %+v", chunk, input, got, want)
+			t.Fatalf("chunked (%d, unit buffer %d, message limit %d) scan differs from whole on %q:\n got  %+v\n want %+v",
+				chunk, unitBuffer, messageLimit, input, got, want)
 		}
 	})
 }

@@ -56,8 +56,8 @@ func newRulesCompileCmd() *cobra.Command {
 				return &exitError{code: exitFindings, err: err}
 			}
 			st := db.Stats()
-			fmt.Fprintf(cmd.OutOrStdout(), "compiled %d rules: %d distinct patterns, %d prefilter literals (%d automaton states), %d without prefilter; %d lint warning(s)\n",
-				st.Rules, st.Patterns, st.Literals, st.States, st.ScanAll, len(diags.Warnings()))
+			fmt.Fprintf(cmd.OutOrStdout(), "compiled %d rules: %d distinct patterns, %d prefilter literals (%d automaton states), %d without prefilter; longest match %d bytes; %d lint warning(s)\n",
+				st.Rules, st.Patterns, st.Literals, st.States, st.ScanAll, st.LongestMatch, len(diags.Warnings()))
 			if output != "" {
 				if err := writeBundle(output, srcs, set); err != nil {
 					return err

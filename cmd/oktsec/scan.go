@@ -152,7 +152,7 @@ func scanBytes(s *engine.Scanner, data []byte, chunk int) (*engine.Result, error
 	if chunk == 0 {
 		return s.Scan(data), nil
 	}
-	st := s.NewStream(len(data) + 1)
+	st := s.NewStream()
 	for off := 0; off < len(data); off += chunk {
 		end := min(off+chunk, len(data))
 		if _, err := st.Write(data[off:end]); err != nil {

@@ -242,3 +242,8 @@ func textual(b []byte) bool {
 	}
 	return ctrl*20 <= len(b)
 }
+
+// InRun reports whether c can be part of an encoded blob: a URL character or '%'. No blob spans
+// a byte outside these, so Find gives the same blobs on each run of such bytes as on the text
+// that holds them.
+func InRun(c byte) bool { return urlChar(c) || c == '%' }

@@ -93,17 +93,33 @@ func applyNFKC(src []byte) ([]byte, *Map) {
 	if IsASCII(src) || norm.NFKC.QuickSpan(src) == len(src) {
 		return src, nil
 	}
-	out := make([]byte, 0, len(src)+len(src)/8)
 	m := &Map{}
-	var it norm.Iter
-	it.Init(norm.NFKC, src)
-	for !it.Done() {
-		start := it.Pos()
-		seg := it.Next()
-		out = append(out, seg...)
-		m.Add(len(seg), it.Pos()-start)
-	}
+	out := appendNFKC(make([]byte, 0, len(src)+len(src)/8), m, src, true)
 	return out, m
+}
+
+// appendNFKC appends the NFKC form of src to out and its units to m. Text that is already
+// normal maps byte for byte; every other normalization segment (from one boundary to the next)
+// is a unit of its own, so the map does not depend on how the text was cut, provided each cut
+// is at a boundary. atEOF is false when more text follows src.
+func appendNFKC(out []byte, m *Map, src []byte, atEOF bool) []byte {
+	for len(src) > 0 {
+		if n := norm.NFKC.QuickSpan(src); n > 0 {
+			out = append(out, src[:n]...)
+			m.Add(n, n)
+			src = src[n:]
+			continue
+		}
+		k := norm.NFKC.NextBoundary(src, atEOF)
+		if k <= 0 {
+			k = len(src)
+		}
+		before := len(out)
+		out = norm.NFKC.Append(out, src[:k]...)
+		m.Add(len(out)-before, k)
+		src = src[k:]
+	}
+	return out
 }
 
 // LowerASCII writes the ASCII lower-case form of src into dst (grown as needed) and returns it.

@@ -83,3 +83,42 @@ func TestMapMergesLinearRuns(t *testing.T) {
 		t.Errorf("Start(6) = %d, want 11 (after the removed unit)", got)
 	}
 }
+
+// TestStreamEqualsText: normalizing in pieces gives the text and the offsets of a whole
+// normalization, for every cut.
+func TestStreamEqualsText(t *testing.T) {
+	inputs := []string{
+		"plain ascii text",
+		"ＩＧＮＯＲＥ ａｌｌ previous",
+		"A\u200b\u0301 e\u0301 ﬁle \u212b x\u200d\u200dy",
+		"\xff\xfe bad \xe2\x80 utf8 \xc3",
+		"한국어 텍스트 \u1100\u1161\u11a8",
+		"x\u0301\u0301\u0301\u0302\u0303 ½ ² ㎏",
+	}
+	for _, in := range inputs {
+		want, wantChain := normalize.Text([]byte(in))
+		for cut := 1; cut <= len(in); cut++ {
+			var s normalize.Stream
+			var got []byte
+			for i := 0; i < len(in); i += cut {
+				got = s.Write(got, []byte(in[i:min(i+cut, len(in))]))
+			}
+			got = s.Close(got)
+			if string(got) != string(want) {
+				t.Fatalf("%q in pieces of %d: got %q, want %q", in, cut, got, want)
+			}
+			chain := s.Chain()
+			for p := 0; p <= len(want); p++ {
+				if chain.Start(p) != wantChain.Start(p) || chain.End(p) != wantChain.End(p) {
+					t.Fatalf("%q in pieces of %d: offset %d maps to %d-%d, want %d-%d", in, cut, p,
+						chain.Start(p), chain.End(p), wantChain.Start(p), wantChain.End(p))
+				}
+			}
+			for q := 0; q <= len(in); q++ {
+				if chain.Inverse(q) != wantChain.Inverse(q) {
+					t.Fatalf("%q in pieces of %d: source %d maps to %d, want %d", in, cut, q, chain.Inverse(q), wantChain.Inverse(q))
+				}
+			}
+		}
+	}
+}

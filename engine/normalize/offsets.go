@@ -148,3 +148,29 @@ func (c Chain) Inverse(q int) int {
 	}
 	return q
 }
+
+// Forget drops the leading units that end at or before out in the transformed text and at or
+// before in in the source, keeping a streamed map as small as the window it serves. Offsets are
+// unchanged; offsets in the dropped part can no longer be mapped.
+func (m *Map) Forget(out, in int) {
+	k := 0
+	for k < len(m.units) {
+		u := m.units[k]
+		if u.out+u.outLen > out || u.in+u.inLen > in {
+			break
+		}
+		k++
+	}
+	if k == 0 {
+		return
+	}
+	if k == len(m.units) {
+		// Keep the last unit: a linear one may still grow.
+		k--
+	}
+	if k > len(m.units)/2 {
+		m.units = append(m.units[:0], m.units[k:]...)
+	} else {
+		m.units = m.units[k:]
+	}
+}
