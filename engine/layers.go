@@ -31,6 +31,9 @@ func newDecodeBudget() *decodeBudget {
 	return &decodeBudget{bytes: MaxDecodedBytes, blobs: MaxDecodedBlobs}
 }
 
+// exhausted reports whether nothing more can be decoded.
+func (b *decodeBudget) exhausted() bool { return b.bytes <= 0 || b.blobs <= 0 }
+
 // note records a note once per input.
 func (b *decodeBudget) note(res *Result, msg string) {
 	if b.noted[msg] {
@@ -68,12 +71,15 @@ func runs(text []byte, fn func(start, end int)) {
 // unit's text) into child units of u. It reports false once the unit's blobs stop being
 // decoded: the budget ran out, and later runs of the unit are left as they are.
 func (b *decodeBudget) blobsOf(u *unit, run []byte, start int, res *Result) ([]unit, bool) {
+	if b.exhausted() {
+		return nil, false
+	}
 	if len(run) > MaxEncodedRun {
 		b.note(res, noteLongRun)
 		return nil, true
 	}
-	if b.bytes <= 0 || b.blobs <= 0 {
-		return nil, false
+	if len(run) < decode.MinRun {
+		return nil, true
 	}
 	blobs, truncated := decode.Find(run, b.bytes)
 	more := !truncated

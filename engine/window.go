@@ -205,6 +205,11 @@ func (us *unitStream) trackRuns(p []byte) {
 		us.longRun = false
 	}
 	if us.runStart >= 0 && at+len(p)-us.runStart > MaxEncodedRun {
+		if us.budget.exhausted() {
+			// blobsOf would stop decoding at the run's end: stop now.
+			us.decoding, us.runStart = false, -1
+			return
+		}
 		us.budget.note(us.res, noteLongRun)
 		us.runStart, us.longRun = -1, true
 	}
@@ -214,6 +219,9 @@ func (us *unitStream) trackRuns(p []byte) {
 func (us *unitStream) endRun(end int, tail []byte) {
 	start := us.runStart
 	us.runStart = -1
+	if end-start < decode.MinRun && !us.budget.exhausted() {
+		return // too short for a blob: blobsOf would return nothing and go on
+	}
 	var run []byte
 	if start >= us.raw.end() {
 		run = tail[start-us.raw.end():]

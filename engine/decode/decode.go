@@ -246,4 +246,14 @@ func textual(b []byte) bool {
 // InRun reports whether c can be part of an encoded blob: a URL character or '%'. No blob spans
 // a byte outside these, so Find gives the same blobs on each run of such bytes as on the text
 // that holds them.
-func InRun(c byte) bool { return urlChar(c) || c == '%' }
+func InRun(c byte) bool { return inRun[c] }
+
+var inRun = func() (t [256]bool) {
+	for c := range t {
+		t[c] = urlChar(byte(c)) || c == '%'
+	}
+	return t
+}()
+
+// MinRun is the length of the shortest run of encoding characters that can hold a blob.
+const MinRun = minPercentEsc * 3
