@@ -14,10 +14,12 @@ import (
 // TestDataDriven runs the cases in testdata/:
 //
 //	rules            compiles its input as a rule file and makes it the current set
-//	scan [escaped] [repeat=N]
+//	scan [escaped] [repeat=N] [message-limit=N]
 //	                 scans its input (with escaped, Go escapes like \x00 and \u200b are undone
 //	                 first; with repeat, the input N times over) and prints the verdict, each
-//	                 finding and each note
+//	                 finding and each note. Every scan also checks that streams given the input
+//	                 cut every which way, with text held whole or scanned in a window, find the
+//	                 same (see checkStreams).
 func TestDataDriven(t *testing.T) {
 	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
 		var scanner *engine.Scanner
@@ -51,7 +53,15 @@ func TestDataDriven(t *testing.T) {
 					d.ScanArgs(t, "repeat", &n)
 					input = []byte(strings.Repeat(string(input), n))
 				}
-				return describe(scanner.Scan(input), input)
+				s := scanner
+				if d.HasArg("message-limit") {
+					var n int
+					d.ScanArgs(t, "message-limit", &n)
+					s = s.WithLimits(engine.Limits{MessageLimit: n})
+				}
+				out := describe(s.Scan(input), input)
+				checkStreams(t, s, input, out)
+				return out
 			default:
 				d.Fatalf(t, "unknown command %q", d.Cmd)
 				return ""
@@ -70,4 +80,25 @@ func describe(res *engine.Result, input []byte) string {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
 	return b.String()
+}
+
+// checkStreams fails the test unless streams fed input in pieces (every size up to 16 and a few
+// larger, and pieces of mixed sizes), with text units held whole and scanned in a window,
+// describe the same result as want.
+func checkStreams(t *testing.T, s *engine.Scanner, input []byte, want string) {
+	t.Helper()
+	sizes := [][]int{{4096}, {65536}, {5, 1, 64, 3}}
+	if len(input) <= 1<<16 {
+		for n := 1; n <= 16; n++ {
+			sizes = append(sizes, []int{n})
+		}
+	}
+	for _, unitBuffer := range []int{0, 1} {
+		s := s.WithLimits(engine.Limits{MessageLimit: s.Limits().MessageLimit, UnitBuffer: unitBuffer})
+		for _, sz := range sizes {
+			if got := describe(streamed(t, s, input, sz...), input); got != want {
+				t.Fatalf("streamed in pieces of %v (unit buffer %d):\n%s", sz, unitBuffer, firstDiff(got, want))
+			}
+		}
+	}
 }

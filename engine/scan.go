@@ -116,6 +116,9 @@ func (s *Scanner) WithLimits(l Limits) *Scanner {
 	return &c
 }
 
+// Limits returns the scanner's limits as set (zero fields: defaults).
+func (s *Scanner) Limits() Limits { return s.limits }
+
 func (s *Scanner) messageLimit() int {
 	if s.limits.MessageLimit > 0 {
 		return s.limits.MessageLimit
