@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oktsec/oktsec/dsl"
 	"github.com/oktsec/oktsec/engine"
 )
 
@@ -107,4 +108,60 @@ func firstDiff(got, want string) string {
 		}
 	}
 	return "same"
+}
+
+// TestStreamEarlyDecision: a monotone rule blocks a text stream as soon as its match is
+// settled, long before the end; a counting rule waits for Close; a finished JSON message is
+// judged when it ends.
+func TestStreamEarlyDecision(t *testing.T) {
+	set, diags := dsl.Compile([]dsl.Source{{Name: "t.okt", Data: []byte(`
+rule EARLY { severity critical category t meta { title = "t" remediation = "r" }
+  strings { $i = /ignore all previous/ } condition: $i }
+rule FEW { severity high category t meta { title = "t" remediation = "r" }
+  strings { $w = "wire" } condition: #w < 3 and #w > 0 }
+`)}})
+	if set == nil {
+		t.Fatal(diags)
+	}
+	db, err := engine.Compile(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := engine.NewScanner(db).WithLimits(engine.Limits{UnitBuffer: 1 << 10})
+	filler := []byte(strings.Repeat("nothing to see here. ", 50))
+
+	st := s.NewStream()
+	st.Write([]byte("wire. ignore all previous. "))
+	if pr := st.Progress(); pr.Decision != engine.Allow || pr.Settled != 0 {
+		t.Fatalf("decided before the text was settled: %+v", pr)
+	}
+	for i := 0; i < 10; i++ {
+		st.Write(filler)
+	}
+	pr := st.Progress()
+	if pr.Decision != engine.Block || len(pr.Findings) != 1 || pr.Findings[0].Rule != "EARLY" || pr.Findings[0].Start != 6 {
+		t.Fatalf("monotone rule not decided early: %+v", pr)
+	}
+	if pr.Settled < 1000 {
+		t.Fatalf("settled offset %d after 10 KB", pr.Settled)
+	}
+	res, _ := st.Close()
+	var rules []string
+	for _, f := range res.Findings {
+		rules = append(rules, f.Rule)
+	}
+	if strings.Join(rules, " ") != "FEW EARLY" {
+		t.Fatalf("Close found %v, want the counting rule too", rules)
+	}
+
+	st = s.NewStream()
+	msg := []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"q":"ignore all previous"}}`)
+	st.Write(msg[:40])
+	if pr := st.Progress(); pr.Settled != 0 || pr.Decision != engine.Allow {
+		t.Fatalf("half a message judged: %+v", pr)
+	}
+	st.Write(msg[40:])
+	if pr := st.Progress(); pr.Settled != len(msg) || pr.Decision != engine.Block {
+		t.Fatalf("finished message not judged: %+v", pr)
+	}
 }

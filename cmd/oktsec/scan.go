@@ -102,18 +102,13 @@ func runScan(cmd *cobra.Command, o *scanOptions, args []string) error {
 	var results []fileResult
 	worst := false
 	for _, in := range inputs {
-		data, err := readInput(cmd.InOrStdin(), in)
+		start := time.Now()
+		res, size, err := scanInput(scanner, cmd.InOrStdin(), in, o.chunk)
 		if err != nil {
 			out.Flush()
 			return &exitError{code: exitUsage, err: err}
 		}
-		start := time.Now()
-		res, err := scanBytes(scanner, data, o.chunk)
-		if err != nil {
-			out.Flush()
-			return &exitError{code: exitUsage, err: fmt.Errorf("%s: %w", in, err)}
-		}
-		fr := fileResult{Path: in, Result: res, Size: len(data), ScanNS: time.Since(start).Nanoseconds()}
+		fr := fileResult{Path: in, Result: res, Size: size, ScanNS: time.Since(start).Nanoseconds()}
 		if max, ok := res.Max(); ok && max >= failOn {
 			worst = true
 		}
@@ -147,19 +142,59 @@ func runScan(cmd *cobra.Command, o *scanOptions, args []string) error {
 	return nil
 }
 
-// scanBytes scans data whole, or through a stream in chunk-sized writes.
-func scanBytes(s *engine.Scanner, data []byte, chunk int) (*engine.Result, error) {
+// wholeFileLimit is the largest file read whole and scanned at once; larger files and standard
+// input are streamed, so memory stays bounded whatever their size.
+const wholeFileLimit = 64 << 20
+
+// streamPiece is the size of the reads that feed a stream when --chunk is not given.
+const streamPiece = 1 << 20
+
+// scanInput scans one input: a small file whole, anything else through a stream in reads of
+// chunk bytes (streamPiece when chunk is 0). Both give the same findings. It returns the
+// result and the number of bytes scanned.
+func scanInput(s *engine.Scanner, stdin io.Reader, name string, chunk int) (*engine.Result, int, error) {
+	var r io.Reader = stdin
+	if name != stdinName {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, 0, fmt.Errorf("read input: %w", err)
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() <= wholeFileLimit && chunk == 0 {
+			data, err := io.ReadAll(f)
+			if err != nil {
+				return nil, 0, fmt.Errorf("read %s: %w", name, err)
+			}
+			return s.Scan(data), len(data), nil
+		}
+		r = f
+	}
 	if chunk == 0 {
-		return s.Scan(data), nil
+		chunk = streamPiece
 	}
 	st := s.NewStream()
-	for off := 0; off < len(data); off += chunk {
-		end := min(off+chunk, len(data))
-		if _, err := st.Write(data[off:end]); err != nil {
-			return nil, err
+	buf := make([]byte, chunk)
+	total := 0
+	for {
+		n, err := io.ReadFull(r, buf)
+		if n > 0 {
+			total += n
+			if _, werr := st.Write(buf[:n]); werr != nil {
+				return nil, total, fmt.Errorf("scan %s: %w", displayName(name), werr)
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, total, fmt.Errorf("read %s: %w", displayName(name), err)
 		}
 	}
-	return st.Close()
+	res, err := st.Close()
+	if err != nil {
+		return nil, total, fmt.Errorf("scan %s: %w", displayName(name), err)
+	}
+	return res, total, nil
 }
 
 const stdinName = "-"
@@ -201,21 +236,6 @@ func expandInputs(args []string) ([]string, error) {
 		out = append(out, files...)
 	}
 	return out, nil
-}
-
-func readInput(stdin io.Reader, name string) ([]byte, error) {
-	if name == stdinName {
-		data, err := io.ReadAll(stdin)
-		if err != nil {
-			return nil, fmt.Errorf("read standard input: %w", err)
-		}
-		return data, nil
-	}
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("read input: %w", err)
-	}
-	return data, nil
 }
 
 func displayName(path string) string {
