@@ -252,18 +252,24 @@ func (us *unitStream) settledIn(f *formScan) int {
 	return f.done - us.longest - 1
 }
 
+// advanceStep is the least progress of the text that makes a step of advance worth it.
+const advanceStep = 4 << 10
+
 // advance turns occurrences into ranges and confirms the ranges that are settled.
 func (us *unitStream) advance(final bool) {
 	db := us.db
 	cand := &us.sc.cand
+	moved := final
 	for _, f := range us.forms {
 		h := f.folded - us.lag
 		if final {
 			h = f.folded + 1
 		}
-		if h <= f.done {
+		// Small writes are batched: the per-step work does not depend on how much text came.
+		if h <= f.done || !final && h-f.done < advanceStep {
 			continue
 		}
+		moved = true
 		text := f.text.buf
 		for _, li := range f.x.found {
 			pos := f.x.litPos[li]
@@ -286,6 +292,9 @@ func (us *unitStream) advance(final bool) {
 			}
 		}
 		f.done = min(h, f.folded)
+	}
+	if !moved {
+		return
 	}
 	for _, p := range cand.touched {
 		if len(cand.ranges[p]) > 0 && !us.isPending[p] {

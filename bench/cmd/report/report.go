@@ -238,15 +238,25 @@ func writeStream(p printer, run *Run) {
 		return
 	}
 	p("## Streaming (`BenchmarkStream`)\n\n")
-	p("The same inputs written to `engine.Stream` in pieces of the given size, then closed.\n\n")
-	p("| corpus | size | write | MB/s | vs whole input | B/op | allocs/op |\n|---|---|---|---|---|---|---|\n")
+	p("The same inputs written to `engine.Stream` in pieces of the given size, then closed. Text is\n")
+	p("held whole up to the unit buffer (`held`) or scanned in a window (`window`); JSON is framed into\n")
+	p("messages (`message`).\n\n")
+	p("| corpus | size | write | text | MB/s | vs whole input | B/op | allocs/op |\n|---|---|---|---|---|---|---|---|\n")
 	for _, s := range rs {
 		whole := run.Get(fmt.Sprintf("Throughput/corpus=%s/size=%s/backend=engine", s.Param("corpus"), s.Param("size")))
 		vs := "–"
 		if whole != nil {
 			vs = fmt.Sprintf("%.2f×", whole.Stat("ns/op").Median/s.Stat("ns/op").Median)
 		}
-		p("| %s | %s | %s | %s | %s | %s | %s |\n", s.Param("corpus"), s.Param("size"), s.Param("write"), pm(mbps(s)), vs,
+		mode := s.Param("text")
+		switch {
+		case mode != "":
+		case s.Param("corpus") == "prose":
+			mode = "held"
+		default:
+			mode = "message"
+		}
+		p("| %s | %s | %s | %s | %s | %s | %s | %s |\n", s.Param("corpus"), s.Param("size"), s.Param("write"), mode, pm(mbps(s)), vs,
 			pm(s.Stat("B/op")), pm(s.Stat("allocs/op")))
 	}
 	p("\n")
