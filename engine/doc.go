@@ -1,11 +1,20 @@
 // Package engine scans content with a compiled rule set and returns findings and a verdict.
 //
-// # Units and surfaces
+// # Framing, units and surfaces
 //
-// Input is cut into units, each scanned on its own: every string (keys included) of a JSON-RPC
+// Input that opens with '{' or '[' is a sequence of JSON values (messages, batches, JSON Lines),
+// each cut into units on its own; from the first value that is not valid JSON or is longer than
+// the message limit, the rest of the input is one text unit, as is input that opens otherwise
+// (frame.go). Units are scanned on their own: every string (keys included) of a JSON-RPC
 // message, attributed to the surface it belongs to (tool.args, tool.result, tool.description,
-// prompt, resource), or a whole document as the surface text. A rule applies to a unit when its
+// prompt, resource), or a whole text as the surface text. A rule applies to a unit when its
 // scope names the unit's surface; every rule applies to text.
+//
+// # Layers
+//
+// Runs of encoding characters are searched for base64, percent and hex blobs (package decode);
+// each blob is a unit of its own, of its parent's surface, scanned depth first, two encodings
+// deep, within per-input budgets (layers.go).
 //
 // # Normalization
 //
@@ -36,6 +45,15 @@
 //
 // Case folding for the prefilter keeps byte lengths; the few runes whose case variants differ
 // in length (U+212A KELVIN SIGN and k) are searched around explicitly.
+//
+// # Streams
+//
+// Scanner.Scan takes a whole input; a Stream takes it in pieces and returns the same Result.
+// A stream holds one JSON message at a time, and a text unit whole only up to the unit buffer:
+// longer text is scanned in a window of about twice the rule set's longest match, with matches
+// confirmed in order as soon as no later text can change them (window.go). Memory does not grow
+// with the input. Progress reports the offset before which content is judged and the findings
+// so far: rules whose condition can only turn true fire there and then (ir.Monotone).
 //
 // # Verdicts
 //

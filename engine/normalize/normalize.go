@@ -56,36 +56,44 @@ func Text(src []byte) ([]byte, Chain) {
 
 // stripIgnorable removes ignorable runes; the map is nil when none were present.
 func stripIgnorable(src []byte) ([]byte, *Map) {
-	var out []byte
-	var m *Map
-	kept := 0 // src bytes up to here are accounted for
+	if i, _ := nextIgnorable(src); i < 0 {
+		return src, nil
+	}
+	m := &Map{}
+	return appendStripped(make([]byte, 0, len(src)), m, src), m
+}
+
+// appendStripped appends src without its ignorable runes to dst, and the units that map it to m.
+func appendStripped(dst []byte, m *Map, src []byte) []byte {
+	for len(src) > 0 {
+		i, n := nextIgnorable(src)
+		if i < 0 {
+			dst = append(dst, src...)
+			m.Add(len(src), len(src))
+			break
+		}
+		dst = append(dst, src[:i]...)
+		m.Add(i, i)
+		m.Add(0, n)
+		src = src[i+n:]
+	}
+	return dst
+}
+
+// nextIgnorable returns the offset and length of the first ignorable rune of src, or -1.
+func nextIgnorable(src []byte) (int, int) {
 	for i := 0; i < len(src); {
-		c := src[i]
-		if c < utf8.RuneSelf {
+		if src[i] < utf8.RuneSelf {
 			i++
 			continue
 		}
 		r, n := utf8.DecodeRune(src[i:])
-		if !Ignorable(r) {
-			i += n
-			continue
+		if Ignorable(r) {
+			return i, n
 		}
-		if m == nil {
-			m = &Map{}
-			out = make([]byte, 0, len(src))
-		}
-		out = append(out, src[kept:i]...)
-		m.Add(i-kept, i-kept)
-		m.Add(0, n)
 		i += n
-		kept = i
 	}
-	if m == nil {
-		return src, nil
-	}
-	out = append(out, src[kept:]...)
-	m.Add(len(src)-kept, len(src)-kept)
-	return out, m
+	return -1, 0
 }
 
 // applyNFKC normalizes to NFKC; the map is nil when the text was already normal.

@@ -68,31 +68,7 @@ func CompleteRunes(b []byte) int {
 
 // push strips ignorables from src (complete runes), then normalizes up to the last boundary.
 func (s *Stream) push(out, src []byte, atEOF bool) []byte {
-	if IsASCII(src) {
-		s.pending = append(s.pending, src...)
-		s.strip.Add(len(src), len(src))
-	} else {
-		kept := 0
-		for i := 0; i < len(src); {
-			c := src[i]
-			if c < utf8.RuneSelf {
-				i++
-				continue
-			}
-			r, n := utf8.DecodeRune(src[i:])
-			if !Ignorable(r) {
-				i += n
-				continue
-			}
-			s.pending = append(s.pending, src[kept:i]...)
-			s.strip.Add(i-kept, i-kept)
-			s.strip.Add(0, n)
-			i += n
-			kept = i
-		}
-		s.pending = append(s.pending, src[kept:]...)
-		s.strip.Add(len(src)-kept, len(src)-kept)
-	}
+	s.pending = appendStripped(s.pending, &s.strip, src)
 	cut := len(s.pending)
 	if !atEOF {
 		cut = norm.NFKC.LastBoundary(s.pending)
