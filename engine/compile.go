@@ -26,6 +26,8 @@ type Database struct {
 	hasRaw         bool
 	// monotone[r]: rule r's condition can be decided as soon as it holds (ir.Monotone).
 	monotone []bool
+	// prefs[p] are the prefilters of pattern p.
+	prefs [][]pattern.Prefilter
 }
 
 // compiledPattern is one distinct string expression, shared by every rule that uses it.
@@ -92,8 +94,7 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 		patternApplies: map[ir.Surface][]bool{},
 	}
 	byKey := map[string]int{}
-	normLits := map[string]int{}
-	rawLits := map[string]int{}
+	var prefs [][]pattern.Prefilter // per pattern
 	for ri, r := range set.Rules {
 		if r.Cond == nil {
 			return nil, fmt.Errorf("rule %s: no condition", r.ID)
@@ -103,7 +104,7 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 			key := fmt.Sprintf("%s\x00%d\x00%t\x00%t\x00%s", s.Expr, s.Window, s.Fullword, s.Raw, s.Fast)
 			pi, ok := byKey[key]
 			if !ok {
-				p, prefs, err := compilePattern(s)
+				p, pre, err := compilePattern(s)
 				if err != nil {
 					return nil, fmt.Errorf("rule %s: $%s: %w", r.ID, s.Name, err)
 				}
@@ -111,46 +112,8 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 				byKey[key] = pi
 				db.patterns = append(db.patterns, p)
 				db.rulesOf = append(db.rulesOf, nil)
-				pf, seen := &db.norm, normLits
-				if p.raw {
-					pf, seen = &db.raw, rawLits
-					db.hasRaw = true
-				}
-				if p.scanAll {
-					pf.scanAll = append(pf.scanAll, pi)
-				} else if p.foldKS {
-					pf.foldKS = append(pf.foldKS, pi)
-				}
-				intern := func(l string) int {
-					li, ok := seen[l]
-					if !ok {
-						li = len(pf.literals)
-						seen[l] = li
-						pf.literals = append(pf.literals, l)
-						pf.users = append(pf.users, nil)
-					}
-					return li
-				}
-				for _, pre := range prefs {
-					e := entry{pattern: pi, off: pre.Offset, boundary: pre.LeadingBoundary, maxLen: p.maxLen, first: pre.First}
-					if len(prefs) > 1 {
-						e.branch = &regexps{expr: pre.Branch}
-					}
-					for _, f := range pre.Secondary {
-						ids := make([]int, len(f.Literals))
-						for i, l := range f.Literals {
-							ids[i] = intern(l)
-						}
-						e.factors = append(e.factors, patternFactor{factor: len(pf.factors), off: f.Offset})
-						pf.factors = append(pf.factors, ids)
-					}
-					ei := len(pf.entries)
-					pf.entries = append(pf.entries, e)
-					for _, l := range pre.Literals {
-						li := intern(l)
-						pf.users[li] = append(pf.users[li], ei)
-					}
-				}
+				prefs = append(prefs, pre)
+				db.hasRaw = db.hasRaw || p.raw
 			}
 			idx[si] = pi
 			if n := len(db.rulesOf[pi]); n == 0 || db.rulesOf[pi][n-1] != ri {
@@ -160,14 +123,9 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 		db.ruleStrings = append(db.ruleStrings, idx)
 		db.monotone = append(db.monotone, ir.Monotone(r.Cond))
 	}
-	for _, pf := range []*prefilter{&db.norm, &db.raw} {
-		for _, l := range pf.literals {
-			pf.literalBytes = append(pf.literalBytes, []byte(l))
-		}
-		if len(pf.literals) > 0 {
-			pf.matcher = acmatch.Build(pf.literalBytes)
-		}
-	}
+	db.prefs = prefs
+	db.norm = db.buildPrefilter(db.formPatterns(false))
+	db.raw = db.buildPrefilter(db.formPatterns(true))
 	for _, s := range append([]ir.Surface{ir.Text}, ir.ScopeNames...) {
 		if s == ir.ScopeAny {
 			continue
@@ -188,6 +146,69 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 	return db, nil
 }
 
+// formPatterns returns the patterns matched on the raw text (raw) or the normalized text.
+func (db *Database) formPatterns(raw bool) []int {
+	var out []int
+	for pi, p := range db.patterns {
+		if p.raw == raw {
+			out = append(out, pi)
+		}
+	}
+	return out
+}
+
+// buildPrefilter builds the literal automaton and entries of the given patterns.
+func (db *Database) buildPrefilter(patterns []int) prefilter {
+	var pf prefilter
+	seen := map[string]int{}
+	intern := func(l string) int {
+		li, ok := seen[l]
+		if !ok {
+			li = len(pf.literals)
+			seen[l] = li
+			pf.literals = append(pf.literals, l)
+			pf.users = append(pf.users, nil)
+		}
+		return li
+	}
+	for _, pi := range patterns {
+		p, prefs := db.patterns[pi], db.prefs[pi]
+		if p.scanAll {
+			pf.scanAll = append(pf.scanAll, pi)
+		} else if p.foldKS {
+			pf.foldKS = append(pf.foldKS, pi)
+		}
+		for _, pre := range prefs {
+			e := entry{pattern: pi, off: pre.Offset, boundary: pre.LeadingBoundary, maxLen: p.maxLen, first: pre.First}
+			if len(prefs) > 1 {
+				e.branch = &regexps{expr: pre.Branch}
+			}
+			for _, f := range pre.Secondary {
+				ids := make([]int, len(f.Literals))
+				for i, l := range f.Literals {
+					ids[i] = intern(l)
+				}
+				e.factors = append(e.factors, patternFactor{factor: len(pf.factors), off: f.Offset})
+				pf.factors = append(pf.factors, ids)
+			}
+			ei := len(pf.entries)
+			pf.entries = append(pf.entries, e)
+			for _, l := range pre.Literals {
+				li := intern(l)
+				pf.users[li] = append(pf.users[li], ei)
+			}
+		}
+	}
+	for _, l := range pf.literals {
+		pf.literalBytes = append(pf.literalBytes, []byte(l))
+	}
+	if len(pf.literals) > 0 {
+		pf.matcher = acmatch.Build(pf.literalBytes)
+	}
+	return pf
+}
+
+// compilePattern analyses one string expression.
 func compilePattern(s *ir.String) (*compiledPattern, []pattern.Prefilter, error) {
 	a, err := pattern.Analyze(s.Expr, s.Window, s.Fast)
 	if err != nil {
