@@ -6,14 +6,29 @@ BIN     := bin/oktsec
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 FUZZTIME ?= 10s
-FUZZ_TARGETS := FuzzPrefilterEquivalence FuzzChunking FuzzDSL
+# Streaming and backend equivalence get longer: their inputs have more ways to go wrong.
+FUZZTIME_LONG ?= 30s
+FUZZ_TARGETS := FuzzPrefilterEquivalence FuzzDSL
 
-.PHONY: all build run test vet fmt-check rules-check fuzz bench bench-gate clean
+# The Hyperscan (Vectorscan) backend, engine/hsmatch, needs cgo and the library (pkg-config name
+# libhs; `make deps` installs it). When both are there, the binary is built with the build tag
+# hyperscan and the tests run twice, without and with it; otherwise everything is pure Go.
+HYPERSCAN := $(shell [ "$$($(GO) env CGO_ENABLED 2>/dev/null)" = 1 ] && pkg-config --exists libhs 2>/dev/null && echo yes)
+ifeq ($(HYPERSCAN),yes)
+BUILD_TAGS := -tags hyperscan
+else
+BUILD_TAGS :=
+ifeq ($(MAKELEVEL),0)
+$(info libhs not found (or cgo off): pure-Go build, without the Hyperscan backend; `make deps` installs it)
+endif
+endif
+
+.PHONY: all build run test test-go test-hyperscan vet fmt-check rules-check fuzz bench bench-gate deps clean
 
 all: build
 
 build:
-	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/oktsec
+	$(GO) build $(BUILD_TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/oktsec
 
 # Scan the sample MCP tool call with the embedded rules. Findings make oktsec exit 1, which is
 # the expected outcome here.
@@ -21,19 +36,56 @@ run: build
 	@./$(BIN) scan examples/mcp-tools-call.json; status=$$?; \
 	  if [ $$status -gt 1 ]; then exit $$status; fi
 
-test: fmt-check vet build rules-check bench-gate
-	$(GO) test ./...
+test: fmt-check vet build rules-check bench-gate test-go test-hyperscan
 	$(MAKE) fuzz
 
-# Run every fuzz target for FUZZTIME beyond its seed corpus (the seeds run in go test).
+# The test suite on the pure-Go backend.
+test-go:
+	$(GO) test ./...
+
+# The test suite again with the Hyperscan backend, when the library is there.
+test-hyperscan:
+ifeq ($(HYPERSCAN),yes)
+	$(GO) test -tags hyperscan ./...
+endif
+
+# Install what the Hyperscan backend needs (Debian's Vectorscan), when it is missing and we
+# may: as root with apt-get. Otherwise say what to install.
+deps:
+	@if pkg-config --exists libhs 2>/dev/null; then \
+	  echo "libhs $$(pkg-config --modversion libhs) found: the Hyperscan backend is built"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update && apt-get install -y --no-install-recommends libvectorscan-dev pkg-config g++; \
+	else \
+	  echo "for the Hyperscan backend install libvectorscan-dev, pkg-config and a C++ compiler"; \
+	  echo "(Debian/Ubuntu: sudo apt-get install libvectorscan-dev pkg-config g++)"; \
+	fi
+
+# Run every fuzz target beyond its seed corpus (the seeds run in go test): FUZZTIME each, and
+# FUZZTIME_LONG for chunking (streams equal whole scans) and, with the library, for backend
+# equivalence and the Hyperscan translation's superset property.
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "fuzz $$t for $(FUZZTIME)"; \
 	  $(GO) test ./fuzz/ -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
+	@echo "fuzz FuzzChunking for $(FUZZTIME_LONG)"
+	@$(GO) test ./fuzz/ -run '^$$' -fuzz '^FuzzChunking$$' -fuzztime $(FUZZTIME_LONG)
+ifeq ($(HYPERSCAN),yes)
+	@echo "fuzz FuzzBackends for $(FUZZTIME_LONG)"
+	@$(GO) test -tags hyperscan ./fuzz/ -run '^$$' -fuzz '^FuzzBackends$$' -fuzztime $(FUZZTIME_LONG)
+	@echo "fuzz FuzzSuperset for $(FUZZTIME_LONG)"
+	@$(GO) test -tags hyperscan ./engine/hsmatch/ -run '^$$' -fuzz '^FuzzSuperset$$' -fuzztime $(FUZZTIME_LONG)
+else
+	@echo "fuzz FuzzSuperset for $(FUZZTIME) (translation only: no library)"
+	@$(GO) test ./engine/hsmatch/ -run '^$$' -fuzz '^FuzzSuperset$$' -fuzztime $(FUZZTIME)
+endif
 
 vet:
 	$(GO) vet ./...
+ifeq ($(HYPERSCAN),yes)
+	$(GO) vet -tags hyperscan ./...
+endif
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

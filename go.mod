@@ -6,6 +6,7 @@ require (
 	github.com/alecthomas/participle/v2 v2.1.4
 	github.com/cloudflare/ahocorasick v0.0.0-20240916140611-054963ec9396
 	github.com/cockroachdb/datadriven v1.0.3
+	github.com/flier/gohs v1.2.3
 	github.com/spf13/cobra v1.10.2
 	golang.org/x/text v0.44.0
 	gonum.org/v1/plot v0.17.0

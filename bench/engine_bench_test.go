@@ -19,7 +19,8 @@ var (
 )
 
 // BenchmarkThroughput scans whole inputs of each corpus and size with the engine and, up to
-// naiveMaxSize, with the naive baseline.
+// naiveMaxSize, with the naive baseline. When the engine uses Vectorscan, the pure-Go backend
+// runs too (backend=go), in the same run.
 func BenchmarkThroughput(b *testing.B) {
 	s := engineUnderTest(b)
 	for _, corpus := range corpusNames {
@@ -31,6 +32,13 @@ func BenchmarkThroughput(b *testing.B) {
 				b.ReportAllocs()
 				measure(b, len(in), func() { s.Scan(in) })
 			})
+			if goScanner != nil && !slowed() {
+				goScanner.Scan(in)
+				b.Run(name+"/backend=go", func(b *testing.B) {
+					b.ReportAllocs()
+					measure(b, len(in), func() { goScanner.Scan(in) })
+				})
+			}
 			if size > naiveMaxSize {
 				continue
 			}
@@ -48,6 +56,12 @@ func benchCorpus(b *testing.B, name string) {
 		b.ReportAllocs()
 		measure(b, len(in), func() { s.Scan(in) })
 	})
+	if goScanner != nil {
+		b.Run("go", func(b *testing.B) {
+			b.ReportAllocs()
+			measure(b, len(in), func() { goScanner.Scan(in) })
+		})
+	}
 	b.Run("naive", func(b *testing.B) {
 		measure(b, len(in), func() { naiveScan(in) })
 	})

@@ -31,6 +31,8 @@ var (
 	corpora   map[string][]byte
 	scanner   *engine.Scanner
 	reference *engine.Scanner
+	// goScanner is the pure-Go backend, set when scanner uses another (Vectorscan).
+	goScanner *engine.Scanner
 
 	tmpRoot string // removed by TestMain
 )
@@ -39,7 +41,7 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
 		// A header line like go test's own "cpu: ...", for the report.
-		fmt.Printf("backend: %s\n", engine.Backend)
+		fmt.Printf("backend: %s\n", engine.BestBackend())
 	}
 	code := m.Run()
 	if tmpRoot != "" {
@@ -82,6 +84,13 @@ func setup(tb testing.TB) {
 		}
 		scanner = engine.NewScanner(ruleSet.DB)
 		reference = engine.NewReferenceScanner(ruleSet.DB)
+		if ruleSet.DB.Backend() != engine.BackendGo {
+			goDB, err := engine.CompileWith(ruleSet.Rules, engine.Options{Backend: engine.BackendGo})
+			if err != nil {
+				panic(err)
+			}
+			goScanner = engine.NewScanner(goDB)
+		}
 		g := NewGenerator(42)
 		corpora = map[string][]byte{
 			"prose": g.Prose(proseSize),

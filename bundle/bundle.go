@@ -29,6 +29,10 @@ type Bundle struct {
 	// Sources lists the rule files compiled into it.
 	Sources []string    `json:"sources"`
 	Rules   *ir.RuleSet `json:"rules"`
+	// Vectorscan is the serialized Vectorscan database of the rules (engine.Database's
+	// VectorscanImage), when the bundle was built with that backend. It is tied to the library
+	// version and CPU family it was built with; elsewhere the database is compiled at load.
+	Vectorscan []byte `json:"vectorscan,omitempty"`
 }
 
 // ErrCorrupt is returned for a bundle whose digest does not match its contents.

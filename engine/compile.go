@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oktsec/oktsec/engine/acmatch"
+	"github.com/oktsec/oktsec/engine/hsmatch"
 	"github.com/oktsec/oktsec/engine/pattern"
 	"github.com/oktsec/oktsec/ir"
 )
@@ -28,6 +29,8 @@ type Database struct {
 	monotone []bool
 	// prefs[p] are the prefilters of pattern p.
 	prefs [][]pattern.Prefilter
+	// hs is set when the database uses the Vectorscan backend.
+	hs *vectorscan
 }
 
 // compiledPattern is one distinct string expression, shared by every rule that uses it.
@@ -86,8 +89,11 @@ type patternFactor struct {
 	off    [2]int
 }
 
-// Compile builds a database from a rule set.
-func Compile(set *ir.RuleSet) (*Database, error) {
+// Compile builds a database from a rule set with the best backend this build has.
+func Compile(set *ir.RuleSet) (*Database, error) { return CompileWith(set, Options{}) }
+
+// CompileWith builds a database from a rule set with the given options.
+func CompileWith(set *ir.RuleSet, opts Options) (*Database, error) {
 	db := &Database{
 		rules:          set.Rules,
 		applies:        map[ir.Surface][]bool{},
@@ -142,6 +148,9 @@ func Compile(set *ir.RuleSet) (*Database, error) {
 		}
 		db.applies[s] = ra
 		db.patternApplies[s] = pa
+	}
+	if err := db.useBackend(opts); err != nil {
+		return nil, err
 	}
 	return db, nil
 }
@@ -243,6 +252,9 @@ type Stats struct {
 	States, Classes int
 	// LongestMatch is the most bytes one match can span: it sizes a stream's window.
 	LongestMatch int
+	// Vectorscan describes the Vectorscan databases, when the database uses them: patterns
+	// held, of which compiled in prefilter mode, left to the Go prefilter, and bytes.
+	Vectorscan struct{ Patterns, Prefiltered, Fallbacks, Bytes int }
 }
 
 // Stats returns counts of the compiled structures.
@@ -255,6 +267,18 @@ func (db *Database) Stats() Stats {
 	}
 	for _, p := range db.patterns {
 		st.LongestMatch = max(st.LongestMatch, p.maxLen)
+	}
+	if db.hs != nil {
+		for _, h := range []*hsmatch.Database{db.hs.norm, db.hs.raw} {
+			if h == nil {
+				continue
+			}
+			hst := h.Stats()
+			st.Vectorscan.Patterns += hst.Patterns
+			st.Vectorscan.Prefiltered += hst.Prefiltered
+			st.Vectorscan.Fallbacks += hst.Fallbacks
+			st.Vectorscan.Bytes += hst.BlockBytes + hst.StreamBytes
+		}
 	}
 	for _, pf := range []*prefilter{&db.norm, &db.raw} {
 		if pf.matcher != nil {

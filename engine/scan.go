@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"log/slog"
 	"runtime"
 	"sort"
 
+	"github.com/oktsec/oktsec/engine/hsmatch"
 	"github.com/oktsec/oktsec/engine/normalize"
 	"github.com/oktsec/oktsec/ir"
 )
@@ -172,6 +174,7 @@ type scratch struct {
 	computed  []uint32
 	gen       uint32
 	rules     []int
+	hits      []hsmatch.Hit
 }
 
 func (sc *scratch) reset(db *Database) {
@@ -242,13 +245,9 @@ func (s *Scanner) scanUnit(sc *scratch, input []byte, u *unit, res *Result) {
 			}
 		}
 	} else {
-		norm := newForm(normText, sc.lowerNorm, sc.hazards, ascii)
-		sc.lowerNorm, sc.hazards = norm.lower, norm.hazards
-		db.collect(&db.norm, &norm, applies, &sc.cand, &sc.lits)
+		s.collectForm(sc, false, normText, ascii, applies)
 		if db.hasRaw {
-			raw := newForm(u.text, sc.lowerRaw, sc.hazards, ascii)
-			sc.lowerRaw, sc.hazards = raw.lower, raw.hazards
-			db.collect(&db.raw, &raw, applies, &sc.cand, &sc.lits)
+			s.collectForm(sc, true, u.text, ascii, applies)
 		}
 	}
 	if len(sc.cand.touched) == 0 {
@@ -291,6 +290,38 @@ func (v *unitView) finding(bytesOf func(start, end int) []byte) Finding {
 		Surface: v.unit.surface, Layer: v.unit.layer, Start: start, End: end,
 		Excerpt: excerpt(bytesOf(start, end), rule.Category),
 	}
+}
+
+// collectForm records the candidate ranges of one form of a unit's text (raw or normalized):
+// Vectorscan's hits when the database uses it, and the prefilter's candidates for the patterns
+// it does not hold. Should Vectorscan fail, the whole prefilter runs instead: content is never
+// left unscanned.
+func (s *Scanner) collectForm(sc *scratch, raw bool, text []byte, ascii bool, applies []bool) {
+	db := s.db
+	hdb, pf := db.formBackend(raw)
+	if hdb != nil {
+		var err error
+		sc.hits, err = hdb.Scan(text, sc.hits[:0])
+		if err != nil {
+			slog.Error("vectorscan scan failed; using the go prefilter", "err", err)
+			pf = &db.norm
+			if raw {
+				pf = &db.raw
+			}
+		} else {
+			db.hitRanges(sc.hits, applies, &sc.cand)
+		}
+	}
+	if pf.empty() {
+		return
+	}
+	lower := &sc.lowerNorm
+	if raw {
+		lower = &sc.lowerRaw
+	}
+	f := newForm(text, *lower, sc.hazards, ascii)
+	*lower, sc.hazards = f.lower, f.hazards
+	db.collect(pf, &f, applies, &sc.cand, &sc.lits)
 }
 
 // unitView is the state of one unit while its rules are evaluated.

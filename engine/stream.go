@@ -127,10 +127,14 @@ func (st *Stream) Close() (*Result, error) {
 		// A value cut short is not JSON: it is text.
 		st.startText(st.valueAt, st.value)
 	}
+	st.state = closed
 	if st.text != nil {
 		st.text.close()
+		if w := st.text.win; w != nil && w.err != nil {
+			// Part of the text may have gone unscanned: no result stands.
+			return nil, w.err
+		}
 	}
-	st.state = closed
 	st.res.finish()
 	return st.res, nil
 }

@@ -1,9 +1,12 @@
 package engine
 
 import (
+	"fmt"
+	"log/slog"
 	"sort"
 
 	"github.com/oktsec/oktsec/engine/decode"
+	"github.com/oktsec/oktsec/engine/hsmatch"
 	"github.com/oktsec/oktsec/engine/normalize"
 	"github.com/oktsec/oktsec/engine/pattern"
 	"github.com/oktsec/oktsec/ir"
@@ -67,6 +70,9 @@ type formScan struct {
 	folded int
 	tmp    []byte
 	hz     []int
+	// hs is the Vectorscan stream of the form, when the database uses Vectorscan.
+	hs   *hsmatch.Stream
+	hits []hsmatch.Hit
 }
 
 func (f *formScan) init(pf *prefilter, text *textWindow, x literalIndex) {
@@ -128,6 +134,8 @@ type unitStream struct {
 	runStart int  // raw offset of the open run, or -1
 	longRun  bool // the open run passed MaxEncodedRun
 	closed   bool
+	// err is set when a backend failed mid-stream; the stream's result is then an error.
+	err error
 }
 
 func (s *Scanner) newUnitStream(base int, budget *decodeBudget, res *Result) *unitStream {
@@ -149,11 +157,10 @@ func (s *Scanner) newUnitStream(base int, budget *decodeBudget, res *Result) *un
 	us.snap = make([][]byte, n)
 	us.fired = make([]bool, len(db.rules))
 	maxLit := 0
-	us.normForm.init(&db.norm, &us.norm, sc.lits)
+	us.initForm(&us.normForm, false, &us.norm, sc.lits)
 	us.forms = append(us.forms, &us.normForm)
 	if db.hasRaw {
-		var x literalIndex
-		us.rawForm.init(&db.raw, &us.raw, x)
+		us.initForm(&us.rawForm, true, &us.raw, literalIndex{})
 		us.forms = append(us.forms, &us.rawForm)
 	}
 	for _, f := range us.forms {
@@ -168,15 +175,48 @@ func (s *Scanner) newUnitStream(base int, budget *decodeBudget, res *Result) *un
 	return us
 }
 
+// initForm sets up the scan of one form: Vectorscan's stream and the prefilter of the
+// patterns it does not hold, or the whole prefilter. Should Vectorscan fail to open a stream,
+// the whole prefilter runs instead.
+func (us *unitStream) initForm(f *formScan, raw bool, text *textWindow, x literalIndex) {
+	hdb, pf := us.db.formBackend(raw)
+	if hdb != nil {
+		st, err := hdb.OpenStream()
+		if err != nil {
+			slog.Error("vectorscan stream failed to open; using the go prefilter", "err", err)
+			pf = &us.db.norm
+			if raw {
+				pf = &us.db.raw
+			}
+		} else {
+			f.hs = st
+		}
+	}
+	f.init(pf, text, x)
+}
+
+// feed runs a form's scans over its text up to end.
+func (us *unitStream) feed(f *formScan, end int) {
+	if f.hs != nil && end > f.folded {
+		var err error
+		f.hits, err = f.hs.Write(f.text.buf[f.folded-f.text.off:end-f.text.off], f.hits[:0])
+		if err != nil && us.err == nil {
+			us.err = fmt.Errorf("vectorscan stream: %w", err)
+		}
+		us.db.hitRanges(f.hits, us.applies, &us.sc.cand)
+	}
+	f.feed(end)
+}
+
 // write adds the next piece of the unit's text.
 func (us *unitStream) write(p []byte) {
 	us.trackRuns(p)
 	us.raw.buf = append(us.raw.buf, p...)
 	us.norm.buf = us.normer.Write(us.norm.buf, p)
-	us.normForm.feed(us.norm.end())
+	us.feed(&us.normForm, us.norm.end())
 	if us.db.hasRaw {
 		// Fold whole runes only: a rune cut by the piece's end folds with its rest.
-		us.rawForm.feed(us.raw.off + normalize.CompleteRunes(us.raw.buf))
+		us.feed(&us.rawForm, us.raw.off+normalize.CompleteRunes(us.raw.buf))
 	}
 	us.advance(false)
 }
@@ -481,9 +521,19 @@ func (us *unitStream) settled() int {
 // close ends the unit: the rest is normalized and confirmed, and every rule evaluated.
 func (us *unitStream) close() {
 	us.norm.buf = us.normer.Close(us.norm.buf)
-	us.normForm.feed(us.norm.end())
+	us.feed(&us.normForm, us.norm.end())
 	if us.db.hasRaw {
-		us.rawForm.feed(us.raw.end())
+		us.feed(&us.rawForm, us.raw.end())
+	}
+	for _, f := range us.forms {
+		if f.hs != nil {
+			var err error
+			f.hits, err = f.hs.Close(f.hits[:0])
+			if err != nil && us.err == nil {
+				us.err = fmt.Errorf("vectorscan stream: %w", err)
+			}
+			us.db.hitRanges(f.hits, us.applies, &us.sc.cand)
+		}
 	}
 	if us.runStart >= 0 && us.decoding {
 		us.endRun(us.raw.end(), nil)

@@ -147,3 +147,45 @@ func FuzzDSL(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBackends: the Vectorscan backend finds what the pure-Go backend finds, whole and streamed
+// in pieces of any size (text held whole or scanned in a window). It needs a build with the
+// hyperscan tag and is skipped otherwise.
+func FuzzBackends(f *testing.F) {
+	for i, s := range seedInputs(f) {
+		f.Add(s, uint16(i%97+1), uint8(i%3))
+	}
+	set := builtinSet(f)
+	if set.DB.Backend() != engine.BackendVectorscan {
+		f.Skip("this build has no vectorscan backend (build tag hyperscan)")
+	}
+	goDB, err := engine.CompileWith(set.Rules, engine.Options{Backend: engine.BackendGo})
+	if err != nil {
+		f.Fatal(err)
+	}
+	goScanner, hsScanner := engine.NewScanner(goDB), engine.NewScanner(set.DB)
+	f.Fuzz(func(t *testing.T, input []byte, chunk uint16, unitBuffer uint8) {
+		if chunk == 0 {
+			chunk = 1
+		}
+		want := goScanner.Scan(input)
+		if got := hsScanner.Scan(input); !sameFindings(got, want) {
+			t.Fatalf("vectorscan differs from go on %q:\n got  %+v\n want %+v", input, got, want)
+		}
+		st := hsScanner.WithLimits(engine.Limits{UnitBuffer: int(unitBuffer)}).NewStream()
+		for p := input; len(p) > 0; {
+			n := min(int(chunk), len(p))
+			if _, err := st.Write(p[:n]); err != nil {
+				t.Fatalf("write: %v", err)
+			}
+			p = p[n:]
+		}
+		got, err := st.Close()
+		if err != nil {
+			t.Fatalf("close: %v", err)
+		}
+		if !sameFindings(got, want) {
+			t.Fatalf("vectorscan streamed (%d, unit buffer %d) differs from go on %q:\n got  %+v\n want %+v", chunk, unitBuffer, input, got, want)
+		}
+	})
+}

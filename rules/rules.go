@@ -58,7 +58,7 @@ func compile(srcs []dsl.Source, origin string) (*Set, error) {
 	if set == nil {
 		return nil, diags.Errors()
 	}
-	db, err := engine.Compile(set)
+	db, err := CompileDB(set, srcs)
 	if err != nil {
 		return nil, fmt.Errorf("compile rules from %s: %w", origin, err)
 	}
@@ -75,7 +75,7 @@ func LoadBundle(path string) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bundle %s: %w", path, err)
 	}
-	db, err := engine.Compile(b.Rules)
+	db, err := engine.CompileWith(b.Rules, engine.Options{Vectorscan: b.Vectorscan})
 	if err != nil {
 		return nil, fmt.Errorf("bundle %s: %w", path, err)
 	}

@@ -34,7 +34,7 @@ func dirArg(args []string) string {
 
 func newRulesCompileCmd() *cobra.Command {
 	var output string
-	var strict bool
+	var strict, stats bool
 	cmd := &cobra.Command{
 		Use:   "compile [DIR]",
 		Short: "Compile a rule set, print diagnostics and lints, and optionally write a bundle",
@@ -51,15 +51,23 @@ func newRulesCompileCmd() *cobra.Command {
 			if set == nil {
 				return &exitError{code: exitFindings, err: fmt.Errorf("%d error(s)", len(diags.Errors()))}
 			}
-			db, err := engine.Compile(set)
+			db, err := rules.CompileDB(set, srcs)
 			if err != nil {
 				return &exitError{code: exitFindings, err: err}
 			}
 			st := db.Stats()
 			fmt.Fprintf(cmd.OutOrStdout(), "compiled %d rules: %d distinct patterns, %d prefilter literals (%d automaton states), %d without prefilter; longest match %d bytes; %d lint warning(s)\n",
 				st.Rules, st.Patterns, st.Literals, st.States, st.ScanAll, st.LongestMatch, len(diags.Warnings()))
+			if stats {
+				fmt.Fprintf(cmd.OutOrStdout(), "backend: %s\n", db.Backend())
+			}
+			if stats && db.Backend() == engine.BackendVectorscan {
+				v := st.Vectorscan
+				fmt.Fprintf(cmd.OutOrStdout(), "vectorscan: %d patterns (%d in prefilter mode, %d left to the go prefilter), %d KiB\n",
+					v.Patterns, v.Prefiltered, v.Fallbacks, v.Bytes>>10)
+			}
 			if output != "" {
-				if err := writeBundle(output, srcs, set); err != nil {
+				if err := writeBundle(output, srcs, set, db); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", output)
@@ -72,19 +80,28 @@ func newRulesCompileCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the compiled bundle to this file")
 	cmd.Flags().BoolVar(&strict, "strict", false, "fail on lint warnings too")
+	cmd.Flags().BoolVar(&stats, "stats", false, "also print the backend and its database sizes")
 	return cmd
 }
 
-func writeBundle(path string, srcs []dsl.Source, set *ir.RuleSet) error {
+// writeBundle writes the rule set, and the database's Vectorscan image when it has one.
+func writeBundle(path string, srcs []dsl.Source, set *ir.RuleSet, db *engine.Database) error {
 	names := make([]string, len(srcs))
 	for i, s := range srcs {
 		names[i] = s.Name
+	}
+	b := &bundle.Bundle{Created: time.Now().UTC(), Backend: string(db.Backend()), Sources: names, Rules: set}
+	if db.Backend() == engine.BackendVectorscan {
+		img, err := db.VectorscanImage()
+		if err != nil {
+			return fmt.Errorf("bundle: %w", err)
+		}
+		b.Vectorscan = img
 	}
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("create bundle: %w", err)
 	}
-	b := &bundle.Bundle{Created: time.Now().UTC(), Backend: "go", Sources: names, Rules: set}
 	if err := bundle.Write(f, b); err != nil {
 		f.Close()
 		return err

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 
-	"github.com/oktsec/oktsec/engine"
 	"github.com/oktsec/oktsec/rules"
 	"github.com/spf13/cobra"
 )
@@ -23,7 +22,7 @@ func newVersionCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "oktsec %s (%s, backend: %s, built-in rules: %d)\n",
-				version, runtime.Version(), engine.Backend, len(set.Rules.Rules))
+				version, runtime.Version(), set.DB.Backend(), len(set.Rules.Rules))
 			return nil
 		},
 	}

@@ -1,0 +1,20 @@
+// Package hsmatch finds where matches of many Go regular expressions can end, with one pass of
+// Vectorscan (a Hyperscan fork) over the text. It is a candidate generator: for every pattern
+// and every match (s, e) that Go's regexp FindAllIndex returns on a text, any bytes at all, the
+// matcher reports the pattern's id with end offset e. It may report more (rarely, on ordinary
+// text); the caller confirms each candidate with Go's regexp, so results are Go's by
+// construction.
+//
+// Translate (pure Go, built everywhere) turns each expression into a byte-level Hyperscan
+// expression that over-approximates it. The matcher itself needs cgo and the library, and is
+// built with the build tag hyperscan (pkg-config name libhs); without the tag, Available is
+// false and Compile and Unmarshal return ErrUnavailable.
+//
+// A Database holds a block-mode and a stream-mode Hyperscan database. Scratch space is pooled
+// per Database and shared by every scan and stream; a Stream holds only Hyperscan's small
+// stream state. Matches are collected into a C-side buffer during each call and handed over in
+// one batch, so there is no Go callback per match. A small cgo shim (shim.go) makes the library
+// calls itself: it also pins the AVX2 variant of a multi-target library, whose AVX-512 variant
+// misses matches in the version Debian ships (see runtime.go); a self-test guards Compile and
+// Unmarshal against a runtime with that fault.
+package hsmatch

@@ -1,0 +1,346 @@
+//go:build hyperscan
+
+package hsmatch
+
+/*
+#cgo pkg-config: libhs
+#cgo LDFLAGS: -ldl
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <hs.h>
+
+// The runtime functions in use. A multi-target ("fat") library build dispatches each call to
+// the build for the best instruction set the CPU has; hsm_use_avx2 pins the AVX2 build instead.
+typedef struct {
+	hs_error_t (*scan)(const hs_database_t *, const char *, unsigned int, unsigned int,
+		hs_scratch_t *, match_event_handler, void *);
+	hs_error_t (*scan_stream)(hs_stream_t *, const char *, unsigned int, unsigned int,
+		hs_scratch_t *, match_event_handler, void *);
+	hs_error_t (*open_stream)(const hs_database_t *, unsigned int, hs_stream_t **);
+	hs_error_t (*close_stream)(hs_stream_t *, hs_scratch_t *, match_event_handler, void *);
+	hs_error_t (*deserialize)(const char *, const size_t, hs_database_t **);
+	hs_error_t (*serialize)(const hs_database_t *, char **, size_t *);
+	hs_error_t (*free_database)(hs_database_t *);
+	hs_error_t (*database_size)(const hs_database_t *, size_t *);
+	hs_error_t (*stream_size)(const hs_database_t *, size_t *);
+} hsm_runtime;
+
+static hsm_runtime rt = {hs_scan, hs_scan_stream, hs_open_stream, hs_close_stream,
+	hs_deserialize_database, hs_serialize_database, hs_free_database, hs_database_size,
+	hs_stream_size};
+
+// hsm_use_avx2 switches every runtime call to the AVX2 build of a multi-target library, when
+// the library exports it and the CPU runs it. It returns 1 when it switched.
+static int hsm_use_avx2(void) {
+	static const char *names[] = {"avx2_hs_scan", "avx2_hs_scan_stream", "avx2_hs_open_stream",
+		"avx2_hs_close_stream", "avx2_hs_deserialize_database", "avx2_hs_serialize_database",
+		"avx2_hs_free_database", "avx2_hs_database_size", "avx2_hs_stream_size"};
+	void *p[9];
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("avx2")) {
+		return 0;
+	}
+	for (int i = 0; i < 9; i++) {
+		p[i] = dlsym(RTLD_DEFAULT, names[i]);
+		if (p[i] == NULL) {
+			return 0;
+		}
+	}
+	rt.scan = p[0];
+	rt.scan_stream = p[1];
+	rt.open_stream = p[2];
+	rt.close_stream = p[3];
+	rt.deserialize = p[4];
+	rt.serialize = p[5];
+	rt.free_database = p[6];
+	rt.database_size = p[7];
+	rt.stream_size = p[8];
+	return 1;
+}
+
+// One match: the expression's index and the end offset.
+typedef struct {
+	unsigned int id;
+	unsigned long long end;
+} hsm_hit;
+
+// A growable buffer the match callback fills during one library call.
+typedef struct {
+	hsm_hit *hits;
+	size_t n, cap;
+	int oom;
+} hsm_sink;
+
+static int hsm_on_match(unsigned int id, unsigned long long from, unsigned long long to,
+		unsigned int flags, void *ctx) {
+	hsm_sink *s = (hsm_sink *)ctx;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 1024;
+		hsm_hit *h = (hsm_hit *)realloc(s->hits, cap * sizeof(hsm_hit));
+		if (h == NULL) {
+			s->oom = 1;
+			return 1; // stop scanning
+		}
+		s->hits = h;
+		s->cap = cap;
+	}
+	s->hits[s->n].id = id;
+	s->hits[s->n].end = to;
+	s->n++;
+	return 0;
+}
+
+static hs_error_t hsm_scan(const hs_database_t *db, const char *data, unsigned int len,
+		hs_scratch_t *scratch, hsm_sink *sink) {
+	return rt.scan(db, data, len, 0, scratch, hsm_on_match, sink);
+}
+
+static hs_error_t hsm_scan_stream(hs_stream_t *st, const char *data, unsigned int len,
+		hs_scratch_t *scratch, hsm_sink *sink) {
+	return rt.scan_stream(st, data, len, 0, scratch, hsm_on_match, sink);
+}
+
+static hs_error_t hsm_close_stream(hs_stream_t *st, hs_scratch_t *scratch, hsm_sink *sink) {
+	if (scratch == NULL) {
+		return rt.close_stream(st, NULL, NULL, NULL);
+	}
+	return rt.close_stream(st, scratch, hsm_on_match, sink);
+}
+
+static void hsm_free_sink(hsm_sink *s) {
+	free(s->hits);
+	free(s);
+}
+
+static void hsm_shrink_sink(hsm_sink *s, size_t max) {
+	if (s->cap > max) {
+		free(s->hits);
+		s->hits = NULL;
+		s->cap = 0;
+	}
+	s->n = 0;
+	s->oom = 0;
+}
+
+static hs_error_t hsm_serialize(const hs_database_t *db, char **bytes, size_t *len) {
+	return rt.serialize(db, bytes, len);
+}
+
+static hs_error_t hsm_deserialize(const char *bytes, size_t len, hs_database_t **db) {
+	return rt.deserialize(bytes, len, db);
+}
+
+static hs_error_t hsm_free_database(hs_database_t *db) { return rt.free_database(db); }
+
+static hs_error_t hsm_database_size(const hs_database_t *db, size_t *n) {
+	return rt.database_size(db, n);
+}
+
+static hs_error_t hsm_stream_size(const hs_database_t *db, size_t *n) {
+	return rt.stream_size(db, n);
+}
+
+static hs_error_t hsm_open_stream(const hs_database_t *db, hs_stream_t **st) {
+	return rt.open_stream(db, 0, st);
+}
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"unsafe"
+)
+
+// This file is the only one that talks to the library directly: the rest of the package uses
+// the small wrappers below.
+
+// useAVX2Runtime pins the AVX2 build of a multi-target library (see runtime.go) and reports
+// whether it could.
+func useAVX2Runtime() bool { return C.hsm_use_avx2() == 1 }
+
+// hsDB is a compiled Hyperscan database.
+type hsDB struct{ p *C.hs_database_t }
+
+// hsScratch is a Hyperscan scratch space.
+type hsScratch struct{ p *C.hs_scratch_t }
+
+// hsStream is the state of an open Hyperscan stream.
+type hsStream struct{ p *C.hs_stream_t }
+
+// sink collects the matches of one library call.
+type sink struct{ p *C.hsm_sink }
+
+// maxSinkHits bounds the buffer a sink keeps between calls (16 bytes a hit).
+const maxSinkHits = 1 << 16
+
+// hsError turns a library return code into an error.
+func hsError(op string, code C.hs_error_t) error {
+	if code == C.HS_SUCCESS {
+		return nil
+	}
+	var what string
+	switch code {
+	case C.HS_INVALID:
+		what = "invalid parameter"
+	case C.HS_NOMEM:
+		what = "out of memory"
+	case C.HS_SCAN_TERMINATED:
+		what = "scan terminated"
+	case C.HS_DB_VERSION_ERROR:
+		what = "database built by another library version"
+	case C.HS_DB_PLATFORM_ERROR:
+		what = "database built for another platform"
+	case C.HS_DB_MODE_ERROR:
+		what = "database of the wrong mode"
+	case C.HS_BAD_ALIGN:
+		what = "bad alignment"
+	case C.HS_SCRATCH_IN_USE:
+		what = "scratch in use"
+	case C.HS_ARCH_ERROR:
+		what = "unsupported CPU"
+	default:
+		what = fmt.Sprintf("error %d", int(code))
+	}
+	return fmt.Errorf("hsmatch: %s: %s", op, what)
+}
+
+func deserialize(b []byte) (hsDB, error) {
+	if len(b) == 0 {
+		return hsDB{}, errors.New("hsmatch: deserialize: empty database")
+	}
+	var db *C.hs_database_t
+	code := C.hsm_deserialize((*C.char)(unsafe.Pointer(&b[0])), C.size_t(len(b)), &db)
+	return hsDB{db}, hsError("deserialize", code)
+}
+
+func (d hsDB) serialize() ([]byte, error) {
+	var bytes *C.char
+	var n C.size_t
+	if err := hsError("serialize", C.hsm_serialize(d.p, &bytes, &n)); err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(bytes))
+	return C.GoBytes(unsafe.Pointer(bytes), C.int(n)), nil
+}
+
+func (d hsDB) free() {
+	if d.p != nil {
+		C.hsm_free_database(d.p)
+	}
+}
+
+// size is the database's size in memory.
+func (d hsDB) size() int {
+	var n C.size_t
+	if C.hsm_database_size(d.p, &n) != C.HS_SUCCESS {
+		return 0
+	}
+	return int(n)
+}
+
+// streamSize is the size of one stream's state.
+func (d hsDB) streamSize() int {
+	var n C.size_t
+	if C.hsm_stream_size(d.p, &n) != C.HS_SUCCESS {
+		return 0
+	}
+	return int(n)
+}
+
+// allocScratch makes (or grows) s so that it serves every database in dbs.
+func allocScratch(dbs ...hsDB) (hsScratch, error) {
+	var s *C.hs_scratch_t
+	for _, d := range dbs {
+		if err := hsError("allocate scratch", C.hs_alloc_scratch(d.p, &s)); err != nil {
+			if s != nil {
+				C.hs_free_scratch(s)
+			}
+			return hsScratch{}, err
+		}
+	}
+	return hsScratch{s}, nil
+}
+
+func (s hsScratch) clone() (hsScratch, error) {
+	var c *C.hs_scratch_t
+	return hsScratch{c}, hsError("clone scratch", C.hs_clone_scratch(s.p, &c))
+}
+
+func (s hsScratch) size() int {
+	var n C.size_t
+	if C.hs_scratch_size(s.p, &n) != C.HS_SUCCESS {
+		return 0
+	}
+	return int(n)
+}
+
+func (s hsScratch) free() {
+	if s.p != nil {
+		C.hs_free_scratch(s.p)
+	}
+}
+
+func newSink() sink {
+	return sink{(*C.hsm_sink)(C.calloc(1, C.size_t(unsafe.Sizeof(C.hsm_sink{}))))}
+}
+
+func (k sink) free() { C.hsm_free_sink(k.p) }
+
+// drain appends the collected matches to hits, mapping expression indexes through ids, and
+// empties the sink.
+func (k sink) drain(hits []Hit, ids []int) ([]Hit, error) {
+	var err error
+	if k.p.oom != 0 {
+		err = errors.New("hsmatch: out of memory collecting matches")
+	}
+	if n := int(k.p.n); n > 0 {
+		for _, h := range unsafe.Slice(k.p.hits, n) {
+			hits = append(hits, Hit{ID: ids[h.id], End: int(h.end)})
+		}
+	}
+	C.hsm_shrink_sink(k.p, maxSinkHits)
+	return hits, err
+}
+
+// dataPtr returns the address and length of text for the library, which takes 32-bit lengths.
+func dataPtr(text []byte) (*C.char, C.uint, error) {
+	if len(text) > math.MaxUint32 {
+		return nil, 0, fmt.Errorf("hsmatch: text of %d bytes is longer than 4 GiB", len(text))
+	}
+	if len(text) == 0 {
+		return nil, 0, nil
+	}
+	return (*C.char)(unsafe.Pointer(&text[0])), C.uint(len(text)), nil
+}
+
+// scan runs a block-mode scan, collecting into k.
+func scanBlock(d hsDB, text []byte, s hsScratch, k sink) error {
+	p, n, err := dataPtr(text)
+	if err != nil || n == 0 {
+		return err
+	}
+	return hsError("scan", C.hsm_scan(d.p, p, n, s.p, k.p))
+}
+
+func openStream(d hsDB) (hsStream, error) {
+	var st *C.hs_stream_t
+	return hsStream{st}, hsError("open stream", C.hsm_open_stream(d.p, &st))
+}
+
+// write scans the next chunk of a stream, collecting into k.
+func (st hsStream) write(chunk []byte, s hsScratch, k sink) error {
+	p, n, err := dataPtr(chunk)
+	if err != nil || n == 0 {
+		return err
+	}
+	return hsError("scan stream", C.hsm_scan_stream(st.p, p, n, s.p, k.p))
+}
+
+// close ends the stream, collecting end-of-data matches into k; with a zero scratch it only
+// frees the state.
+func (st hsStream) close(s hsScratch, k sink) error {
+	return hsError("close stream", C.hsm_close_stream(st.p, s.p, k.p))
+}
