@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"log/slog"
 	"sort"
 
 	"github.com/oktsec/oktsec/engine/decode"
@@ -70,9 +69,11 @@ type formScan struct {
 	folded int
 	tmp    []byte
 	hz     []int
-	// hs is the Vectorscan stream of the form, when the database uses Vectorscan.
-	hs   *hsmatch.Stream
-	hits []hsmatch.Hit
+	// hs is the Vectorscan database of the form, when the database uses Vectorscan; the text
+	// before hsDone has been scanned with it.
+	hs     *hsmatch.Database
+	hsDone int
+	hits   []hsmatch.Hit
 }
 
 func (f *formScan) init(pf *prefilter, text *textWindow, x literalIndex) {
@@ -175,35 +176,40 @@ func (s *Scanner) newUnitStream(base int, budget *decodeBudget, res *Result) *un
 	return us
 }
 
-// initForm sets up the scan of one form: Vectorscan's stream and the prefilter of the
-// patterns it does not hold, or the whole prefilter. Should Vectorscan fail to open a stream,
-// the whole prefilter runs instead.
+// initForm sets up the scan of one form: Vectorscan and the prefilter of the patterns it does
+// not hold, or the whole prefilter.
 func (us *unitStream) initForm(f *formScan, raw bool, text *textWindow, x literalIndex) {
 	hdb, pf := us.db.formBackend(raw)
-	if hdb != nil {
-		st, err := hdb.OpenStream()
-		if err != nil {
-			slog.Error("vectorscan stream failed to open; using the go prefilter", "err", err)
-			pf = &us.db.norm
-			if raw {
-				pf = &us.db.raw
-			}
-		} else {
-			f.hs = st
-		}
-	}
+	f.hs = hdb
 	f.init(pf, text, x)
 }
 
+// minHSStep is the least new text a Vectorscan scan of a window waits for; the step is also at
+// least twice the longest match, so the overlap of successive scans stays under a third.
+const minHSStep = 4 << 10
+
 // feed runs a form's scans over its text up to end.
+//
+// Vectorscan scans the window in block mode, each scan starting the longest match before the
+// text not yet scanned, so every match that ends in the new text lies whole in the scanned
+// bytes. (Its stream mode would carry state instead, but Debian's 5.4.9 loses matches that span
+// two writes in stream mode.)
 func (us *unitStream) feed(f *formScan, end int) {
-	if f.hs != nil && end > f.folded {
+	if f.hs != nil && end > f.hsDone && (us.closed || end-f.hsDone >= max(minHSStep, 2*us.longest)) {
+		from := max(f.text.off, f.hsDone-us.longest)
 		var err error
-		f.hits, err = f.hs.Write(f.text.buf[f.folded-f.text.off:end-f.text.off], f.hits[:0])
+		f.hits, err = f.hs.Scan(f.text.buf[from-f.text.off:end-f.text.off], f.hits[:0])
 		if err != nil && us.err == nil {
-			us.err = fmt.Errorf("vectorscan stream: %w", err)
+			us.err = fmt.Errorf("vectorscan: %w", err)
 		}
-		us.db.hitRanges(f.hits, us.applies, &us.sc.cand)
+		hits := f.hits[:0]
+		for _, h := range f.hits {
+			if h.End += from; h.End > f.hsDone {
+				hits = append(hits, h)
+			}
+		}
+		us.db.hitRanges(hits, us.applies, &us.sc.cand)
+		f.hsDone = end
 	}
 	f.feed(end)
 }
@@ -302,6 +308,9 @@ func (us *unitStream) advance(final bool) {
 	moved := final
 	for _, f := range us.forms {
 		h := f.folded - us.lag
+		if f.hs != nil {
+			h = min(h, f.hsDone) // Vectorscan has not seen the text after hsDone
+		}
 		if final {
 			h = f.folded + 1
 		}
@@ -458,6 +467,9 @@ func (us *unitStream) trim() {
 	const margin = 16
 	need := func(f *formScan) int {
 		keep := f.done - us.longest
+		if f.hs != nil {
+			keep = min(keep, f.hsDone-us.longest)
+		}
 		for _, p := range us.pending {
 			if us.db.patterns[p].raw == (f == &us.rawForm) {
 				for _, r := range us.sc.cand.ranges[p] {
@@ -520,25 +532,15 @@ func (us *unitStream) settled() int {
 
 // close ends the unit: the rest is normalized and confirmed, and every rule evaluated.
 func (us *unitStream) close() {
+	us.closed = true
 	us.norm.buf = us.normer.Close(us.norm.buf)
 	us.feed(&us.normForm, us.norm.end())
 	if us.db.hasRaw {
 		us.feed(&us.rawForm, us.raw.end())
 	}
-	for _, f := range us.forms {
-		if f.hs != nil {
-			var err error
-			f.hits, err = f.hs.Close(f.hits[:0])
-			if err != nil && us.err == nil {
-				us.err = fmt.Errorf("vectorscan stream: %w", err)
-			}
-			us.db.hitRanges(f.hits, us.applies, &us.sc.cand)
-		}
-	}
 	if us.runStart >= 0 && us.decoding {
 		us.endRun(us.raw.end(), nil)
 	}
-	us.closed = true
 	us.advance(true)
 	sc := us.sc
 	var rules []int

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 
+	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/engine/hsmatch"
 	"github.com/oktsec/oktsec/rules"
 	"github.com/spf13/cobra"
 )
@@ -21,8 +23,12 @@ func newVersionCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			backend := string(set.DB.Backend())
+			if set.DB.Backend() == engine.BackendVectorscan {
+				backend += " [" + hsmatch.RuntimeInfo() + "]"
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "oktsec %s (%s, backend: %s, built-in rules: %d)\n",
-				version, runtime.Version(), set.DB.Backend(), len(set.Rules.Rules))
+				version, runtime.Version(), backend, len(set.Rules.Rules))
 			return nil
 		},
 	}
