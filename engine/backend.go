@@ -86,7 +86,7 @@ func (db *Database) useBackend(opts Options) error {
 		if err = db.loadVectorscan(opts.Vectorscan); err == nil {
 			return nil
 		}
-		slog.Warn("vectorscan database from the bundle not used; compiling", "err", err)
+		slog.Debug("vectorscan image not used; compiling", "err", err)
 	}
 	if err = db.compileVectorscan(); err != nil {
 		if opts.Backend == "" {
@@ -203,6 +203,7 @@ func (db *Database) loadVectorscan(img []byte) error {
 // patternDigest identifies the patterns a Vectorscan image must have been built for.
 func (db *Database) patternDigest() [sha256.Size]byte {
 	h := sha256.New()
+	fmt.Fprintf(h, "translation %d\n", hsmatch.TranslationVersion)
 	for _, p := range db.patterns {
 		fmt.Fprintf(h, "%t\x00%s\x00", p.raw, p.expr)
 	}

@@ -24,6 +24,15 @@ var ErrNeverMatches = errors.New("expression never matches")
 // Translate), which Hyperscan handles as one bounded-repeat engine instead of unrolling it.
 const wideRepeat = 4
 
+// TranslationVersion changes whenever Translate's output does: a serialized database built
+// by another version must not be loaded for the same expressions (see engine's image digest).
+const TranslationVersion = 2
+
+// longRepeat is the largest repeat bound kept as such: a longer bounded repeat is translated
+// unbounded ({m,} instead of {m,n}), still a superset. Vectorscan handles long bounded repeats
+// of wide classes slowly, and they make up most of the rule set's gaps ([^\n]{0,300}).
+const longRepeat = 64
+
 // Translate turns a Go regular expression (regexp/syntax with syntax.Perl flags, the syntax
 // regexp.Compile accepts) into a Hyperscan expression over bytes, to be compiled without
 // HS_FLAG_UTF8, HS_FLAG_CASELESS, HS_FLAG_DOTALL or HS_FLAG_MULTILINE. The translation
@@ -233,6 +242,9 @@ func repeat(sub *syntax.Regexp, min, max int) frag {
 
 // bounds prints a repeat suffix; max < 0 means unbounded.
 func bounds(min, max int) string {
+	if max > longRepeat {
+		max = -1
+	}
 	switch {
 	case min == 0 && max < 0:
 		return "*"
