@@ -31,6 +31,8 @@ type Database struct {
 	prefs [][]pattern.Prefilter
 	// hs is set when the database uses the Vectorscan backend.
 	hs *vectorscan
+	// longest is the most bytes one match of any pattern can span.
+	longest int
 }
 
 // compiledPattern is one distinct string expression, shared by every rule that uses it.
@@ -64,6 +66,8 @@ type prefilter struct {
 	foldKS []int
 	// factors[f] lists the literal indexes of factor f.
 	factors [][]int
+	// maxLiteral is the length of the longest literal.
+	maxLiteral int
 }
 
 // entry is one prefilter of one pattern: a literal found at h means a match may start in
@@ -130,6 +134,9 @@ func CompileWith(set *ir.RuleSet, opts Options) (*Database, error) {
 		db.monotone = append(db.monotone, ir.Monotone(r.Cond))
 	}
 	db.prefs = prefs
+	for _, p := range db.patterns {
+		db.longest = max(db.longest, p.maxLen)
+	}
 	db.norm = db.buildPrefilter(db.formPatterns(false))
 	db.raw = db.buildPrefilter(db.formPatterns(true))
 	for _, s := range append([]ir.Surface{ir.Text}, ir.ScopeNames...) {
@@ -210,6 +217,7 @@ func (db *Database) buildPrefilter(patterns []int) prefilter {
 	}
 	for _, l := range pf.literals {
 		pf.literalBytes = append(pf.literalBytes, []byte(l))
+		pf.maxLiteral = max(pf.maxLiteral, len(l))
 	}
 	if len(pf.literals) > 0 {
 		pf.matcher = acmatch.Build(pf.literalBytes)
@@ -260,13 +268,11 @@ type Stats struct {
 // Stats returns counts of the compiled structures.
 func (db *Database) Stats() Stats {
 	st := Stats{
-		Rules:    len(db.rules),
-		Patterns: len(db.patterns),
-		Literals: len(db.norm.literals) + len(db.raw.literals),
-		ScanAll:  len(db.norm.scanAll) + len(db.raw.scanAll),
-	}
-	for _, p := range db.patterns {
-		st.LongestMatch = max(st.LongestMatch, p.maxLen)
+		Rules:        len(db.rules),
+		Patterns:     len(db.patterns),
+		Literals:     len(db.norm.literals) + len(db.raw.literals),
+		ScanAll:      len(db.norm.scanAll) + len(db.raw.scanAll),
+		LongestMatch: db.longest,
 	}
 	if db.hs != nil {
 		for _, h := range []*hsmatch.Database{db.hs.norm, db.hs.raw} {

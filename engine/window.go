@@ -58,7 +58,6 @@ func (w *textWindow) trim(to int) {
 type formScan struct {
 	pf    *prefilter
 	text  *textWindow
-	lower textWindow
 	state int32
 	x     literalIndex
 	// hazards holds the offsets of rare fold forms not yet turned into ranges.
@@ -67,8 +66,10 @@ type formScan struct {
 	done int
 	// folded counts the text bytes folded and run through the automaton.
 	folded int
-	tmp    []byte
-	hz     []int
+	// trimmed is where occurrences were last dropped from the front of the position lists.
+	trimmed int
+	tmp     []byte
+	hz      []int
 	// hs is the Vectorscan database of the form, when the database uses Vectorscan; the text
 	// before hsDone has been scanned with it.
 	hs     *hsmatch.Database
@@ -98,7 +99,6 @@ func (f *formScan) feed(end int) {
 	for _, h := range f.hz {
 		f.hazards = append(f.hazards, f.folded+h)
 	}
-	f.lower.buf = append(f.lower.buf, f.tmp...)
 	if f.pf.matcher != nil {
 		f.state, f.x.found = f.pf.matcher.Scan(f.state, f.tmp, f.folded, f.x.litPos, f.x.found)
 	}
@@ -128,6 +128,7 @@ type unitStream struct {
 	snap         [][]byte // per pattern: input bytes from its first match on
 	snapOpen     []int    // patterns whose snapshot still grows
 	fired        []bool   // per rule: fired early
+	view         unitView // the unit's match lists, as conditions see them
 	early        []Finding
 
 	// Runs of encoding characters (blob candidates).
@@ -157,22 +158,19 @@ func (s *Scanner) newUnitStream(base int, budget *decodeBudget, res *Result) *un
 	us.pos = make([]int, n)
 	us.snap = make([][]byte, n)
 	us.fired = make([]bool, len(db.rules))
-	maxLit := 0
 	us.initForm(&us.normForm, false, &us.norm, sc.lits)
 	us.forms = append(us.forms, &us.normForm)
 	if db.hasRaw {
 		us.initForm(&us.rawForm, true, &us.raw, literalIndex{})
 		us.forms = append(us.forms, &us.rawForm)
 	}
+	maxLit := 0
 	for _, f := range us.forms {
-		for _, l := range f.pf.literals {
-			maxLit = max(maxLit, len(l))
-		}
+		maxLit = max(maxLit, f.pf.maxLiteral)
 	}
-	for _, p := range db.patterns {
-		us.longest = max(us.longest, p.maxLen)
-	}
+	us.longest = db.longest
 	us.lag = us.longest + max(maxLit, 4) + 8
+	us.view = unitView{db: db, sc: sc, unit: &unit{surface: ir.Text, layer: LayerPlain, base: base}, streamed: true}
 	return us
 }
 
@@ -434,7 +432,7 @@ func (us *unitStream) fillSnapshots(final bool) {
 
 // decideEarly evaluates the monotone rules of pattern p that have not fired yet.
 func (us *unitStream) decideEarly(p int) {
-	v := us.view()
+	v := &us.view
 	for _, r := range us.db.rulesOf[p] {
 		if us.fired[r] || !us.ruleApplies[r] || !us.db.monotone[r] {
 			continue
@@ -445,10 +443,6 @@ func (us *unitStream) decideEarly(p int) {
 			us.early = append(us.early, v.finding(us.bytesOf))
 		}
 	}
-}
-
-func (us *unitStream) view() *unitView {
-	return &unitView{db: us.db, sc: us.sc, unit: &unit{surface: ir.Text, layer: LayerPlain, base: us.base}, streamed: true}
 }
 
 // bytesOf returns the input bytes of a finding's range as far as its excerpt needs them: the
@@ -501,8 +495,9 @@ func (us *unitStream) trim() {
 		if f == &us.rawForm {
 			keep = rawKeep
 		}
-		if keep-f.lower.off > len(f.lower.buf)/2 {
-			f.lower.trim(keep)
+		// Occurrences before the window are dropped once enough of them piled up.
+		if keep-f.trimmed >= max(advanceStep, us.longest) {
+			f.trimmed = keep
 			for _, li := range f.x.found {
 				pos := f.x.litPos[li]
 				// A list is never emptied: the automaton lists a literal in found
@@ -556,7 +551,7 @@ func (us *unitStream) close() {
 		}
 	}
 	sort.Ints(rules)
-	us.view().evaluate(rules, us.res, us.bytesOf)
+	us.view.evaluate(rules, us.res, us.bytesOf)
 	// The match lists go back to the scratch's reuse bookkeeping.
 	for p := range sc.matches {
 		if sc.matches[p].count > 0 {

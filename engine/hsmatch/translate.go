@@ -122,12 +122,8 @@ func translate(re *syntax.Regexp) frag {
 		return emptyMatch
 	case syntax.OpLiteral:
 		return literal(re.Rune, re.Flags&syntax.FoldCase != 0)
-	case syntax.OpCharClass:
-		return class(re.Rune)
-	case syntax.OpAnyCharNotNL:
-		return class(anyNotNL)
-	case syntax.OpAnyChar:
-		return class(anyRune)
+	case syntax.OpCharClass, syntax.OpAnyCharNotNL, syntax.OpAnyChar:
+		return class(classRunes(re))
 	case syntax.OpCapture:
 		return translate(re.Sub[0])
 	case syntax.OpConcat:
@@ -264,16 +260,23 @@ func bounds(min, max int) string {
 // ASCII members as rune ranges.
 func singleRune(re *syntax.Regexp) (ascii []rune, wide bool) {
 	switch re.Op {
-	case syntax.OpCharClass:
-		return splitASCII(re.Rune)
-	case syntax.OpAnyCharNotNL:
-		return splitASCII(anyNotNL)
-	case syntax.OpAnyChar:
-		return splitASCII(anyRune)
+	case syntax.OpCharClass, syntax.OpAnyCharNotNL, syntax.OpAnyChar:
+		return splitASCII(classRunes(re))
 	case syntax.OpCapture:
 		return singleRune(re.Sub[0])
 	}
 	return nil, false
+}
+
+// classRunes returns the rune ranges of a class, . or (?s:.).
+func classRunes(re *syntax.Regexp) []rune {
+	switch re.Op {
+	case syntax.OpAnyCharNotNL:
+		return anyNotNL
+	case syntax.OpAnyChar:
+		return anyRune
+	}
+	return re.Rune
 }
 
 // splitASCII returns the ranges clipped to ASCII and whether any member is not ASCII.
