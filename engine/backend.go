@@ -200,10 +200,11 @@ func (db *Database) loadVectorscan(img []byte) error {
 	return nil
 }
 
-// patternDigest identifies the patterns a Vectorscan image must have been built for.
+// patternDigest identifies the patterns a Vectorscan image must have been built for, and the
+// library runtime it must have been built by (which fixes the instruction set).
 func (db *Database) patternDigest() [sha256.Size]byte {
 	h := sha256.New()
-	fmt.Fprintf(h, "translation %d\n", hsmatch.TranslationVersion)
+	fmt.Fprintf(h, "translation %d\nruntime %s\n", hsmatch.TranslationVersion, hsmatch.RuntimeInfo())
 	for _, p := range db.patterns {
 		fmt.Fprintf(h, "%t\x00%s\x00", p.raw, p.expr)
 	}

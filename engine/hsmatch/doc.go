@@ -14,7 +14,8 @@
 // per Database and shared by every scan and stream; a Stream holds only Hyperscan's small
 // stream state. Matches are collected into a C-side buffer during each call and handed over in
 // one batch, so there is no Go callback per match. A small cgo shim (shim.go) makes the library
-// calls itself: it also pins the AVX2 variant of a multi-target library, whose AVX-512 variant
-// misses matches in the version Debian ships (see runtime.go); a self-test guards Compile and
-// Unmarshal against a runtime with that fault.
+// calls itself: it also pins the SSE variant of a multi-target library, whose AVX-512 and AVX2
+// variants miss matches in the version Debian ships (see runtime.go); a self-test guards
+// Compile and Unmarshal against a runtime with the first fault, TestAVX2Reproducer keeps the
+// second.
 package hsmatch

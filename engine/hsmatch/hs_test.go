@@ -335,3 +335,15 @@ func TestCompilerRetry(t *testing.T) {
 		t.Fatalf("hits %v (%v)", hits, err)
 	}
 }
+
+// TestAVX2Reproducer compiles the expressions of testdata/avx2-reproducer.txt into one
+// database and checks that the first one's match in the text is reported: the runtime variant
+// in use must not have the AVX2 build's fault (see runtime.go).
+func TestAVX2Reproducer(t *testing.T) {
+	if n := len(avx2Reproducer.exprs); n < 2 || len(avx2Reproducer.text) == 0 {
+		t.Fatalf("testdata/avx2-reproducer.txt: %d expressions, text %q", n, avx2Reproducer.text)
+	}
+	if err := avx2Reproducer.check(); err != nil {
+		t.Fatalf("%s: %v", RuntimeInfo(), err)
+	}
+}

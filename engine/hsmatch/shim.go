@@ -7,11 +7,12 @@ package hsmatch
 #cgo LDFLAGS: -ldl
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <hs.h>
 
 // The runtime functions in use. A multi-target ("fat") library build dispatches each call to
-// the build for the best instruction set the CPU has; hsm_use_avx2 pins the AVX2 build instead.
+// the build for the best instruction set the CPU has; hsm_use_variant pins one build instead.
 typedef struct {
 	hs_error_t (*scan)(const hs_database_t *, const char *, unsigned int, unsigned int,
 		hs_scratch_t *, match_event_handler, void *);
@@ -30,19 +31,18 @@ static hsm_runtime rt = {hs_scan, hs_scan_stream, hs_open_stream, hs_close_strea
 	hs_deserialize_database, hs_serialize_database, hs_free_database, hs_database_size,
 	hs_stream_size};
 
-// hsm_use_avx2 switches every runtime call to the AVX2 build of a multi-target library, when
-// the library exports it and the CPU runs it. It returns 1 when it switched.
-static int hsm_use_avx2(void) {
-	static const char *names[] = {"avx2_hs_scan", "avx2_hs_scan_stream", "avx2_hs_open_stream",
-		"avx2_hs_close_stream", "avx2_hs_deserialize_database", "avx2_hs_serialize_database",
-		"avx2_hs_free_database", "avx2_hs_database_size", "avx2_hs_stream_size"};
+// hsm_use_variant switches every runtime call to one build of a multi-target library, named
+// by its symbol prefix ("corei7_", "core2_"), when the library exports it. It returns 1 when
+// it switched.
+static int hsm_use_variant(const char *prefix) {
+	static const char *names[] = {"hs_scan", "hs_scan_stream", "hs_open_stream",
+		"hs_close_stream", "hs_deserialize_database", "hs_serialize_database",
+		"hs_free_database", "hs_database_size", "hs_stream_size"};
 	void *p[9];
-	__builtin_cpu_init();
-	if (!__builtin_cpu_supports("avx2")) {
-		return 0;
-	}
+	char name[64];
 	for (int i = 0; i < 9; i++) {
-		p[i] = dlsym(RTLD_DEFAULT, names[i]);
+		snprintf(name, sizeof name, "%s%s", prefix, names[i]);
+		p[i] = dlsym(RTLD_DEFAULT, name);
 		if (p[i] == NULL) {
 			return 0;
 		}
@@ -57,6 +57,12 @@ static int hsm_use_avx2(void) {
 	rt.database_size = p[7];
 	rt.stream_size = p[8];
 	return 1;
+}
+
+// hsm_cpu_sse42 reports whether the CPU runs the corei7 build (SSE4.2 and POPCNT).
+static int hsm_cpu_sse42(void) {
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("sse4.2") && __builtin_cpu_supports("popcnt");
 }
 
 // One match: the expression's index and the end offset.
@@ -157,9 +163,23 @@ import (
 // This file is the only one that talks to the library directly: the rest of the package uses
 // the small wrappers below.
 
-// useAVX2Runtime pins the AVX2 build of a multi-target library (see runtime.go) and reports
-// whether it could.
-func useAVX2Runtime() bool { return C.hsm_use_avx2() == 1 }
+// useSSERuntime pins the SSE build of a multi-target library (see runtime.go) that this CPU
+// runs, corei7 or else core2, and returns its name; "" when the library has no such builds.
+func useSSERuntime() string {
+	variants := []string{"corei7", "core2"}
+	if C.hsm_cpu_sse42() != 1 {
+		variants = variants[1:]
+	}
+	for _, v := range variants {
+		prefix := C.CString(v + "_")
+		ok := C.hsm_use_variant(prefix) == 1
+		C.free(unsafe.Pointer(prefix))
+		if ok {
+			return v
+		}
+	}
+	return ""
+}
 
 // hsDB is a compiled Hyperscan database.
 type hsDB struct{ p *C.hs_database_t }
