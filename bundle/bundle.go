@@ -10,13 +10,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/oktsec/oktsec/ir"
 )
 
-// magic starts every bundle file.
-const magic = "OKTSEC-BUNDLE 1\n"
+// magic starts every bundle file; magicV1 started those of format 1, which held the Vectorscan
+// database inside the JSON (base64) and took longer to decode than everything else together.
+const (
+	magic   = "OKTSEC-BUNDLE 2\n"
+	magicV1 = "OKTSEC-BUNDLE 1\n"
+)
 
 // Bundle is a compiled rule set with its provenance.
 type Bundle struct {
@@ -32,31 +37,43 @@ type Bundle struct {
 	// Vectorscan is the serialized Vectorscan database of the rules (engine.Database's
 	// VectorscanImage), when the bundle was built with that backend. It is tied to the library
 	// version and CPU family it was built with; elsewhere the database is compiled at load.
-	Vectorscan []byte `json:"vectorscan,omitempty"`
+	// It is stored after the JSON, as is.
+	Vectorscan []byte `json:"-"`
 }
 
 // ErrCorrupt is returned for a bundle whose digest does not match its contents.
 var ErrCorrupt = errors.New("bundle is corrupt or was modified")
 
 // Write encodes b to w: the magic line, the hex SHA-256 of the payload, a newline, the payload.
+// The payload is the decimal length of the JSON encoding of b, a newline, that JSON, then
+// b.Vectorscan's bytes.
 func Write(w io.Writer, b *Bundle) error {
-	b.Format = 1
-	payload, err := json.Marshal(b)
+	b.Format = 2
+	js, err := json.Marshal(b)
 	if err != nil {
 		return fmt.Errorf("encode bundle: %w", err)
 	}
-	sum := sha256.Sum256(payload)
-	if _, err := fmt.Fprintf(w, "%s%s\n", magic, hex.EncodeToString(sum[:])); err != nil {
+	h := sha256.New()
+	prefix := strconv.Itoa(len(js)) + "\n"
+	h.Write([]byte(prefix))
+	h.Write(js)
+	h.Write(b.Vectorscan)
+	if _, err := fmt.Fprintf(w, "%s%s\n%s", magic, hex.EncodeToString(h.Sum(nil)), prefix); err != nil {
 		return fmt.Errorf("write bundle: %w", err)
 	}
-	if _, err := w.Write(payload); err != nil {
-		return fmt.Errorf("write bundle: %w", err)
+	for _, part := range [][]byte{js, b.Vectorscan} {
+		if _, err := w.Write(part); err != nil {
+			return fmt.Errorf("write bundle: %w", err)
+		}
 	}
 	return nil
 }
 
-// Read decodes a bundle and checks its digest.
+// Read decodes a bundle and checks its digest. b.Vectorscan aliases data.
 func Read(data []byte) (*Bundle, error) {
+	if bytes.HasPrefix(data, []byte(magicV1)) {
+		return nil, errors.New("bundle format 1 is no longer read: compile the rules again (oktsec rules compile -o)")
+	}
 	if !bytes.HasPrefix(data, []byte(magic)) {
 		return nil, fmt.Errorf("not an oktsec bundle (missing header)")
 	}
@@ -73,15 +90,27 @@ func Read(data []byte) (*Bundle, error) {
 	if sum := sha256.Sum256(payload); !bytes.Equal(sum[:], want) {
 		return nil, ErrCorrupt
 	}
+	nl = bytes.IndexByte(payload, '\n')
+	if nl < 0 || nl > 20 {
+		return nil, fmt.Errorf("%w: bad length line", ErrCorrupt)
+	}
+	n, err := strconv.Atoi(string(payload[:nl]))
+	if err != nil || n < 0 || n > len(payload)-nl-1 {
+		return nil, fmt.Errorf("%w: bad length line", ErrCorrupt)
+	}
+	js := payload[nl+1 : nl+1+n]
 	var b Bundle
-	if err := json.Unmarshal(payload, &b); err != nil {
+	if err := json.Unmarshal(js, &b); err != nil {
 		return nil, fmt.Errorf("decode bundle: %w", err)
 	}
-	if b.Format != 1 {
+	if b.Format != 2 {
 		return nil, fmt.Errorf("unsupported bundle format %d", b.Format)
 	}
 	if b.Rules == nil {
 		return nil, fmt.Errorf("bundle holds no rules")
+	}
+	if v := payload[nl+1+n:]; len(v) > 0 {
+		b.Vectorscan = v
 	}
 	return &b, nil
 }

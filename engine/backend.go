@@ -240,10 +240,8 @@ func (db *Database) hitRanges(hits []hsmatch.Hit, applies []bool, c *candidates)
 // no database and the whole prefilter.
 func (db *Database) formBackend(raw bool) (*hsmatch.Database, *prefilter) {
 	switch {
-	case db.hs == nil && raw:
-		return nil, &db.raw
 	case db.hs == nil:
-		return nil, &db.norm
+		return nil, db.fullPrefilter(raw)
 	case raw:
 		return db.hs.raw, &db.hs.rawFallback
 	}

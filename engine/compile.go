@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/oktsec/oktsec/engine/acmatch"
 	"github.com/oktsec/oktsec/engine/hsmatch"
@@ -18,8 +19,11 @@ type Database struct {
 	ruleStrings [][]int
 	// rulesOf[p] lists the rules that use pattern p.
 	rulesOf [][]int
-	norm    prefilter
-	raw     prefilter
+	// full holds the prefilters of every pattern, see fullPrefilter.
+	full struct {
+		once      sync.Once
+		norm, raw prefilter
+	}
 	// applies[surface][rule]
 	applies map[ir.Surface][]bool
 	// patternApplies[surface][pattern]: some rule using the pattern applies to the surface.
@@ -137,8 +141,6 @@ func CompileWith(set *ir.RuleSet, opts Options) (*Database, error) {
 	for _, p := range db.patterns {
 		db.longest = max(db.longest, p.maxLen)
 	}
-	db.norm = db.buildPrefilter(db.formPatterns(false))
-	db.raw = db.buildPrefilter(db.formPatterns(true))
 	for _, s := range append([]ir.Surface{ir.Text}, ir.ScopeNames...) {
 		if s == ir.ScopeAny {
 			continue
@@ -159,7 +161,25 @@ func CompileWith(set *ir.RuleSet, opts Options) (*Database, error) {
 	if err := db.useBackend(opts); err != nil {
 		return nil, err
 	}
+	if db.hs == nil {
+		db.fullPrefilter(false) // the Go backend scans with it: build it now, not in a scan
+	}
 	return db, nil
+}
+
+// fullPrefilter returns the prefilter of every pattern matched on one text form (raw or
+// normalized), building both forms' on first use. The Go backend scans with them; with
+// Vectorscan they serve only when a Vectorscan scan fails, so a start-up does not pay for
+// them (tens of milliseconds for the built-in set).
+func (db *Database) fullPrefilter(raw bool) *prefilter {
+	db.full.once.Do(func() {
+		db.full.norm = db.buildPrefilter(db.formPatterns(false))
+		db.full.raw = db.buildPrefilter(db.formPatterns(true))
+	})
+	if raw {
+		return &db.full.raw
+	}
+	return &db.full.norm
 }
 
 // formPatterns returns the patterns matched on the raw text (raw) or the normalized text.
@@ -267,11 +287,12 @@ type Stats struct {
 
 // Stats returns counts of the compiled structures.
 func (db *Database) Stats() Stats {
+	norm, raw := db.fullPrefilter(false), db.fullPrefilter(true)
 	st := Stats{
 		Rules:        len(db.rules),
 		Patterns:     len(db.patterns),
-		Literals:     len(db.norm.literals) + len(db.raw.literals),
-		ScanAll:      len(db.norm.scanAll) + len(db.raw.scanAll),
+		Literals:     len(norm.literals) + len(raw.literals),
+		ScanAll:      len(norm.scanAll) + len(raw.scanAll),
 		LongestMatch: db.longest,
 	}
 	if db.hs != nil {
@@ -286,7 +307,7 @@ func (db *Database) Stats() Stats {
 			st.Vectorscan.Bytes += hst.BlockBytes + hst.StreamBytes
 		}
 	}
-	for _, pf := range []*prefilter{&db.norm, &db.raw} {
+	for _, pf := range []*prefilter{norm, raw} {
 		if pf.matcher != nil {
 			st.States += pf.matcher.States()
 			st.Classes = max(st.Classes, pf.matcher.Classes())

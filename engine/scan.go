@@ -304,10 +304,7 @@ func (s *Scanner) collectForm(sc *scratch, raw bool, text []byte, ascii bool, ap
 		sc.hits, err = hdb.Scan(text, sc.hits[:0])
 		if err != nil {
 			slog.Error("vectorscan scan failed; using the go prefilter", "err", err)
-			pf = &db.norm
-			if raw {
-				pf = &db.raw
-			}
+			pf = db.fullPrefilter(raw)
 		} else {
 			db.hitRanges(sc.hits, applies, &sc.cand)
 		}
