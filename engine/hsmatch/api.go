@@ -35,6 +35,10 @@ var ErrUnavailable = errors.New("hsmatch: built without Hyperscan support (build
 // it misses matches that it must report.
 var ErrBrokenRuntime = errors.New("hsmatch: the Hyperscan runtime misses matches on this machine")
 
+// ErrNoStreamMode is returned by OpenStream on a database compiled without stream mode
+// (Compile rather than CompileStreaming).
+var ErrNoStreamMode = errors.New("hsmatch: the database has no stream mode (CompileStreaming builds one)")
+
 // ErrClosed is returned by calls on a closed Database or Stream.
 var ErrClosed = errors.New("hsmatch: use of a closed database or stream")
 

@@ -9,17 +9,23 @@ import (
 	"github.com/flier/gohs/hyperscan"
 )
 
-// Compile translates the patterns (see Translate) and compiles them into a block-mode and a
-// stream-mode database. IDs must be distinct. A pattern that Hyperscan rejects is retried in
+// Compile translates the patterns (see Translate) and compiles them into a block-mode
+// database (Scan). IDs must be distinct. A pattern that Hyperscan rejects is retried in
 // prefilter mode (HS_FLAG_PREFILTER, which over-approximates too); a pattern that still fails,
 // or that Translate rejects, is left out and listed by Database.Fallbacks: the caller finds its
 // matches another way. The error is for failures that concern the whole set.
-func Compile(pats []Pattern) (*Database, error) {
+func Compile(pats []Pattern) (*Database, error) { return compile(pats, false) }
+
+// CompileStreaming is Compile that also builds the stream-mode database OpenStream needs
+// (Vectorscan 5.4.9 loses matches in stream mode; see Stream).
+func CompileStreaming(pats []Pattern) (*Database, error) { return compile(pats, true) }
+
+func compile(pats []Pattern, streaming bool) (*Database, error) {
 	if err := checkRuntime(); err != nil {
 		return nil, err
 	}
 	seen := make(map[int]bool, len(pats))
-	c := &compiler{}
+	c := &compiler{streaming: streaming}
 	for _, p := range pats {
 		if seen[p.ID] {
 			return nil, fmt.Errorf("hsmatch: compile: duplicate pattern id %d", p.ID)
@@ -45,6 +51,8 @@ func Compile(pats []Pattern) (*Database, error) {
 
 // compiler holds the expressions on their way into the databases.
 type compiler struct {
+	// streaming asks for a stream-mode database too.
+	streaming bool
 	ids       []int
 	exprs     []string
 	flags     []hyperscan.CompileFlag
@@ -64,7 +72,7 @@ func (c *compiler) remove(i int, reason string) {
 	c.flags = append(c.flags[:i], c.flags[i+1:]...)
 }
 
-// build compiles both databases. An expression the library rejects is first checked alone,
+// build compiles the databases. An expression the library rejects is first checked alone,
 // cheaply (hs_expression_info); one that fails only in the full compile is found by its index
 // in the compile error. Either way it is retried with HS_FLAG_PREFILTER, then left out.
 func (c *compiler) build() (*image, error) {
@@ -79,7 +87,7 @@ func (c *compiler) build() (*image, error) {
 		return nil, errors.New("hsmatch: compile: no pattern can be compiled")
 	}
 	for {
-		block, stream, err := c.compileBoth()
+		block, stream, err := c.compileModes()
 		if err == nil {
 			im := &image{ids: c.ids, fallbacks: c.fallbacks, block: block, stream: stream}
 			for i, f := range c.flags {
@@ -113,9 +121,9 @@ func (c *compiler) retry(i int, err error) bool {
 	return false
 }
 
-// compileBoth compiles the block-mode and the stream-mode database at once, each on its own
-// thread, and returns them serialized.
-func (c *compiler) compileBoth() (block, stream []byte, err error) {
+// compileModes compiles the block-mode database and, when asked for, the stream-mode one at
+// the same time on a thread of its own, and returns them serialized.
+func (c *compiler) compileModes() (block, stream []byte, err error) {
 	pats := make([]*hyperscan.Pattern, len(c.exprs))
 	for i, e := range c.exprs {
 		pats[i] = hyperscan.NewPattern(e, c.flags[i])
@@ -126,10 +134,14 @@ func (c *compiler) compileBoth() (block, stream []byte, err error) {
 		err error
 	}
 	streamc := make(chan result, 1)
-	go func() {
-		b, err := compileMode(pats, hyperscan.StreamMode)
-		streamc <- result{b, err}
-	}()
+	if c.streaming {
+		go func() {
+			b, err := compileMode(pats, hyperscan.StreamMode)
+			streamc <- result{b, err}
+		}()
+	} else {
+		streamc <- result{}
+	}
 	block, berr := compileMode(pats, hyperscan.BlockMode)
 	s := <-streamc
 	if berr != nil {

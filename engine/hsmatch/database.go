@@ -44,11 +44,15 @@ func newDatabase(im *image) (*Database, error) {
 	if res.block, err = deserialize(im.block); err != nil {
 		return nil, err
 	}
-	if res.stream, err = deserialize(im.stream); err != nil {
-		res.free()
-		return nil, err
+	dbs := []hsDB{res.block}
+	if len(im.stream) > 0 {
+		if res.stream, err = deserialize(im.stream); err != nil {
+			res.free()
+			return nil, err
+		}
+		dbs = append(dbs, res.stream)
 	}
-	if res.pool, err = newScratchPool(res.block, res.stream); err != nil {
+	if res.pool, err = newScratchPool(dbs...); err != nil {
 		res.free()
 		return nil, err
 	}
@@ -72,8 +76,10 @@ func (db *Database) Stats() Stats {
 	if db.res == nil {
 		return st
 	}
-	st.BlockBytes, st.StreamBytes = db.res.block.size(), db.res.stream.size()
-	st.StreamState = db.res.stream.streamSize()
+	st.BlockBytes = db.res.block.size()
+	if db.res.stream.p != nil {
+		st.StreamBytes, st.StreamState = db.res.stream.size(), db.res.stream.streamSize()
+	}
 	st.ScratchBytes = db.res.pool.proto.size()
 	db.res.pool.mu.Lock()
 	st.Scratches = len(db.res.pool.all)

@@ -10,7 +10,8 @@
 // built with the build tag hyperscan (pkg-config name libhs); without the tag, Available is
 // false and Compile and Unmarshal return ErrUnavailable.
 //
-// A Database holds a block-mode and a stream-mode Hyperscan database. Scratch space is pooled
+// A Database holds a block-mode Hyperscan database and, when built by CompileStreaming, a
+// stream-mode one (the engine scans streams in block mode: see Stream). Scratch space is pooled
 // per Database and shared by every scan and stream; a Stream holds only Hyperscan's small
 // stream state. Matches are collected into a C-side buffer during each call and handed over in
 // one batch, so there is no Go callback per match. A small cgo shim (shim.go) makes the library

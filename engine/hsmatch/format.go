@@ -19,7 +19,8 @@ type image struct {
 	// prefiltered lists the pattern IDs compiled with HS_FLAG_PREFILTER.
 	prefiltered []int
 	fallbacks   []Fallback
-	// block and stream are the serialized block-mode and stream-mode databases.
+	// block and stream are the serialized block-mode and stream-mode databases; stream is
+	// empty for a database without stream mode.
 	block, stream []byte
 }
 

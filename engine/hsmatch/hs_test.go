@@ -19,7 +19,7 @@ func smallDB(t testing.TB) (*Database, []Pattern) {
 	for i, e := range supersetExprs {
 		pats = append(pats, Pattern{ID: 1000 - 7*i, Expr: e})
 	}
-	db, err := Compile(pats)
+	db, err := CompileStreaming(pats)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,24 @@ func TestStreamClosed(t *testing.T) {
 }
 
 func TestMarshalRoundTrip(t *testing.T) {
-	db, err := Compile([]Pattern{{ID: 5, Expr: `(?i)kelvin`}, {ID: 6, Expr: `a*`}, {ID: -9, Expr: `é+x`}})
+	for _, streaming := range []bool{false, true} {
+		testMarshalRoundTrip(t, streaming)
+	}
+	for _, bad := range [][]byte{nil, []byte("OKHSM"), append([]byte(formatMagic), 0xff)} {
+		if _, err := Unmarshal(bad); err == nil {
+			t.Errorf("Unmarshal(%q) did not fail", bad)
+		}
+	}
+}
+
+// testMarshalRoundTrip checks that a database (with stream mode or without) scans the same
+// after Marshal and Unmarshal, and keeps or lacks its stream mode.
+func testMarshalRoundTrip(t *testing.T, streaming bool) {
+	compile := Compile
+	if streaming {
+		compile = CompileStreaming
+	}
+	db, err := compile([]Pattern{{ID: 5, Expr: `(?i)kelvin`}, {ID: 6, Expr: `a*`}, {ID: -9, Expr: `é+x`}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,12 +222,20 @@ func TestMarshalRoundTrip(t *testing.T) {
 	if err1 != nil || err2 != nil || !slices.Equal(h1, want) || !slices.Equal(h2, want) {
 		t.Errorf("hits %v (%v) and %v (%v), want %v", h1, err1, h2, err2, want)
 	}
-	if db2.Stats() != (Stats{}) && db2.Stats().Patterns != 2 {
-		t.Errorf("stats %+v", db2.Stats())
+	if st := db2.Stats(); st.Patterns != 2 || (st.StreamBytes > 0) != streaming {
+		t.Errorf("stats %+v (stream mode %t)", st, streaming)
 	}
-	for _, bad := range [][]byte{nil, []byte("OKHSM"), append([]byte(formatMagic), 0xff)} {
-		if _, err := Unmarshal(bad); err == nil {
-			t.Errorf("Unmarshal(%q) did not fail", bad)
+	st, err := db2.OpenStream()
+	switch {
+	case !streaming && !errors.Is(err, ErrNoStreamMode):
+		t.Errorf("OpenStream on a database without stream mode: %v", err)
+	case streaming && err != nil:
+		t.Errorf("OpenStream: %v", err)
+	case streaming:
+		hits, werr := st.Write(text, nil)
+		hits, cerr := st.Close(hits)
+		if werr != nil || cerr != nil || !slices.Equal(hits, want) {
+			t.Errorf("stream hits %v (%v, %v), want %v", hits, werr, cerr, want)
 		}
 	}
 }
@@ -237,7 +262,7 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func TestClosedDatabase(t *testing.T) {
-	db, err := Compile([]Pattern{{ID: 1, Expr: "abc"}})
+	db, err := CompileStreaming([]Pattern{{ID: 1, Expr: "abc"}})
 	if err != nil {
 		t.Fatal(err)
 	}

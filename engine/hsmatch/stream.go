@@ -42,6 +42,9 @@ func (db *Database) OpenStream() (*Stream, error) {
 	if db.res == nil {
 		return nil, ErrClosed
 	}
+	if db.res.stream.p == nil {
+		return nil, ErrNoStreamMode
+	}
 	st, err := openStream(db.res.stream)
 	if err != nil {
 		return nil, err

@@ -17,6 +17,9 @@ type Stream struct{}
 // Compile returns ErrUnavailable: this build has no Hyperscan.
 func Compile([]Pattern) (*Database, error) { return nil, ErrUnavailable }
 
+// CompileStreaming returns ErrUnavailable: this build has no Hyperscan.
+func CompileStreaming([]Pattern) (*Database, error) { return nil, ErrUnavailable }
+
 // Unmarshal returns ErrUnavailable: this build has no Hyperscan.
 func Unmarshal([]byte) (*Database, error) { return nil, ErrUnavailable }
 
