@@ -97,7 +97,7 @@ fmt-check:
 
 # Every embedded example passes and the built-in set compiles without a lint.
 rules-check: build
-	./$(BIN) rules compile --strict
+	./$(BIN) rules compile --strict --lint-vectorscan
 	./$(BIN) rules test
 
 # Every benchmark suite in bench/, BENCH_COUNT runs each (BenchmarkProse/JSON/Message1KiB are

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cockroachdb/datadriven"
+	"github.com/oktsec/oktsec/engine/hsmatch"
 )
 
 // TestCLI runs the cases in testdata/: `oktsec ARGS...` runs the command line with the case's
@@ -105,5 +106,40 @@ func TestChunkEqualsWhole(t *testing.T) {
 		if got := scan(true); got != want {
 			t.Fatalf("%s on standard input:\n%s\nwant\n%s", name, got, want)
 		}
+	}
+}
+
+// TestLintVectorscan: with a budget nothing meets, --lint-vectorscan warns about every string
+// at its position and --strict fails; a build without Vectorscan skips the lint and says so.
+func TestLintVectorscan(t *testing.T) {
+	dir := t.TempDir()
+	src := `rule LINT_001 {
+  severity high
+  category demo
+  meta { title = "Demo rule", remediation = "Do not do that." }
+  strings { $a = "forbidden-word" nocase
+            $b = /secret[0-9]{2,8}/ }
+  condition: any of them
+  examples { match "FORBIDDEN-WORD" match "secret123" nomatch "forbidden" nomatch "word" }
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "lint.okt"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"rules", "compile", dir, "--strict", "--lint-vectorscan", "--vectorscan-budget", "1ns"}, strings.NewReader(""), &stdout, &stderr)
+	if !hsmatch.Available {
+		if code != 0 || !strings.Contains(stderr.String(), "--lint-vectorscan: skipped") {
+			t.Fatalf("exit %d, stderr %q: want 0 and a note that the lint was skipped", code, stderr.String())
+		}
+		return
+	}
+	for _, want := range []string{"lint.okt:5:13: warning: rule LINT_001: $a: vectorscan compiles the expression alone in", "lint.okt:6:13: warning: rule LINT_001: $b:"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if code != exitFindings || !strings.Contains(stdout.String(), "vectorscan lint: 2 strings compiled alone in") || !strings.Contains(stderr.String(), "--strict: 2 lint warning(s)") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/oktsec/oktsec/bundle"
 	"github.com/oktsec/oktsec/dsl"
 	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/engine/hsmatch"
 	"github.com/oktsec/oktsec/ir"
 	"github.com/oktsec/oktsec/rules"
 	"github.com/spf13/cobra"
@@ -34,7 +36,8 @@ func dirArg(args []string) string {
 
 func newRulesCompileCmd() *cobra.Command {
 	var output string
-	var strict, stats bool
+	var strict, stats, lintVectorscan bool
+	var budget time.Duration
 	cmd := &cobra.Command{
 		Use:   "compile [DIR]",
 		Short: "Compile a rule set, print diagnostics and lints, and optionally write a bundle",
@@ -66,14 +69,22 @@ func newRulesCompileCmd() *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "vectorscan: %d patterns (%d in prefilter mode, %d left to the go prefilter), %d KiB\n",
 					v.Patterns, v.Prefiltered, v.Fallbacks, v.Bytes>>10)
 			}
+			warnings := len(diags.Warnings())
+			if lintVectorscan {
+				n, err := lintVectorscanCosts(cmd, set, budget)
+				if err != nil {
+					return &exitError{code: exitFindings, err: err}
+				}
+				warnings += n
+			}
 			if output != "" {
 				if err := writeBundle(output, srcs, set, db); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", output)
 			}
-			if strict && len(diags.Warnings()) > 0 {
-				return &exitError{code: exitFindings, err: fmt.Errorf("--strict: %d lint warning(s)", len(diags.Warnings()))}
+			if strict && warnings > 0 {
+				return &exitError{code: exitFindings, err: fmt.Errorf("--strict: %d lint warning(s)", warnings)}
 			}
 			return nil
 		},
@@ -81,7 +92,46 @@ func newRulesCompileCmd() *cobra.Command {
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the compiled bundle to this file")
 	cmd.Flags().BoolVar(&strict, "strict", false, "fail on lint warnings too")
 	cmd.Flags().BoolVar(&stats, "stats", false, "also print the backend and its database sizes")
+	cmd.Flags().BoolVar(&lintVectorscan, "lint-vectorscan", false, "also compile each expression alone for Vectorscan and warn about those it rejects or compiles slower than --vectorscan-budget")
+	cmd.Flags().DurationVar(&budget, "vectorscan-budget", 2*time.Second, "longest Vectorscan compile of one expression alone that --lint-vectorscan accepts")
 	return cmd
+}
+
+// lintVectorscanCosts prints a warning for each rule string whose expression Vectorscan rejects
+// or compiles alone in more than budget, then a summary, and returns the number of warnings.
+// A build without Vectorscan says so and warns about nothing.
+func lintVectorscanCosts(cmd *cobra.Command, set *ir.RuleSet, budget time.Duration) (int, error) {
+	costs, err := engine.VectorscanCosts(set)
+	if errors.Is(err, hsmatch.ErrUnavailable) {
+		fmt.Fprintln(cmd.ErrOrStderr(), "--lint-vectorscan: skipped, this build has no vectorscan backend")
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("--lint-vectorscan: %w", err)
+	}
+	warnings := 0
+	var total time.Duration
+	var slowest engine.StringCost
+	for _, c := range costs {
+		if !c.Shared {
+			total += c.Compile
+		}
+		if c.Compile > slowest.Compile {
+			slowest = c
+		}
+		switch {
+		case c.Fallback != "":
+			warnings++
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: warning: rule %s: $%s: vectorscan does not take the expression (%s); it is matched the slower way\n", c.Pos, c.Rule, c.String, c.Fallback)
+		case c.Compile > budget:
+			warnings++
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s: warning: rule %s: $%s: vectorscan compiles the expression alone in %s (budget %s), and every rule set holding it that much slower: tighten its repeats or split it\n",
+				c.Pos, c.Rule, c.String, c.Compile.Round(time.Millisecond), budget)
+		}
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "vectorscan lint: %d strings compiled alone in %s, slowest %s (rule %s, $%s); %d warning(s)\n",
+		len(costs), total.Round(time.Millisecond), slowest.Compile.Round(time.Millisecond), slowest.Rule, slowest.String, warnings)
+	return warnings, nil
 }
 
 // writeBundle writes the rule set, and the database's Vectorscan image when it has one.
