@@ -19,9 +19,8 @@ import (
 // minutes; loading a cached database takes milliseconds.
 const CacheEnv = "OKTSEC_CACHE_DIR"
 
-// cachePath returns the file that holds the Vectorscan image of a rule set's sources, or "" when
-// there is no cache.
-func cachePath(srcs []dsl.Source) string {
+// cacheDir returns the cache directory (see CacheEnv), or "" when there is none.
+func cacheDir() string {
 	dir := os.Getenv(CacheEnv)
 	switch dir {
 	case "off":
@@ -33,12 +32,28 @@ func cachePath(srcs []dsl.Source) string {
 		}
 		dir = filepath.Join(base, "oktsec")
 	}
+	return dir
+}
+
+// sourcesDigest identifies a rule set's sources: names and contents.
+func sourcesDigest(srcs []dsl.Source) string {
 	h := sha256.New()
 	for _, s := range srcs {
 		fmt.Fprintf(h, "%s\x00%d\x00", s.Name, len(s.Data))
 		h.Write(s.Data)
 	}
-	return filepath.Join(dir, "vectorscan-"+hex.EncodeToString(h.Sum(nil))[:32]+".img")
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// cachePath returns the file that holds the Vectorscan image of a rule set's sources, or "" when
+// there is no cache. The image itself records the patterns, translation and runtime it was
+// built for, so one file serves every build of oktsec that compiles the same patterns.
+func cachePath(srcs []dsl.Source) string {
+	dir := cacheDir()
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, "vectorscan-"+sourcesDigest(srcs)[:32]+".img")
 }
 
 // CompileDB compiles a rule set made from srcs with the best backend, loading the Vectorscan
@@ -71,14 +86,20 @@ func storeImage(path string, db *engine.Database) error {
 	if err != nil {
 		return err
 	}
+	return writeAtomic(path, img)
+}
+
+// writeAtomic writes data to path through a temporary file in the same directory, so that a
+// reader sees the old file or the whole new one.
+func writeAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".vectorscan-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(img); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
 		return err

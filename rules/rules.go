@@ -4,12 +4,16 @@ package rules
 
 import (
 	"embed"
+	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"os"
 
 	"github.com/oktsec/oktsec/bundle"
 	"github.com/oktsec/oktsec/dsl"
 	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/engine/pattern"
 	"github.com/oktsec/oktsec/ir"
 )
 
@@ -53,16 +57,42 @@ func Load(dir string) (*Set, error) {
 	return compile(srcs, origin)
 }
 
+// compile compiles srcs, or takes what an earlier run of this build compiled from the same
+// sources from the cache (see compiledSources), and builds the engine database.
 func compile(srcs []dsl.Source, origin string) (*Set, error) {
-	set, diags := dsl.Compile(srcs)
-	if set == nil {
-		return nil, diags.Errors()
+	return compileCached(srcs, origin, compiledPath(srcs))
+}
+
+// compileCached is compile with the compiled-sources cache file at path ("": none).
+func compileCached(srcs []dsl.Source, origin, path string) (*Set, error) {
+	var cached *compiledSources
+	if path != "" {
+		var err error
+		if cached, err = readCompiled(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			slog.Debug("compiled-sources cache not used", "path", path, "err", err)
+		}
 	}
-	db, err := CompileDB(set, srcs)
+	if cached == nil {
+		set, diags := dsl.Compile(srcs)
+		if set == nil {
+			return nil, diags.Errors()
+		}
+		cached = &compiledSources{Rules: set, Lints: diags.Warnings()}
+	} else {
+		pattern.Import(cached.Analyses)
+		path = "" // nothing to store
+	}
+	db, err := CompileDB(cached.Rules, srcs)
 	if err != nil {
 		return nil, fmt.Errorf("compile rules from %s: %w", origin, err)
 	}
-	return &Set{Rules: set, DB: db, Lints: diags.Warnings(), Origin: origin}, nil
+	if path != "" {
+		cached.Analyses = pattern.Analyses()
+		if err := storeCompiled(path, cached); err != nil {
+			slog.Debug("compiled-sources cache not written", "path", path, "err", err)
+		}
+	}
+	return &Set{Rules: cached.Rules, DB: db, Lints: cached.Lints, Origin: origin}, nil
 }
 
 // LoadBundle reads a compiled bundle file.

@@ -126,6 +126,36 @@ func Analyze(expr string, window int, fast string) (*Analysis, error) {
 	return a, nil
 }
 
+// Analyses returns the analyses computed or imported so far, keyed as Analyze keeps them, for a
+// caller that saves them between runs of the same code (see Import). The map is a copy; the
+// analyses are shared and must not be modified.
+func Analyses() map[string]*Analysis {
+	analysisCache.Lock()
+	defer analysisCache.Unlock()
+	out := make(map[string]*Analysis, len(analysisCache.m))
+	for k, a := range analysisCache.m {
+		out[k] = a
+	}
+	return out
+}
+
+// Import adds analyses that Analyses returned in an earlier run of the same code: Analyze then
+// returns them instead of computing them. Analyses made by other code (another version of this
+// package) must not be imported: nothing here can tell them apart.
+func Import(m map[string]*Analysis) {
+	analysisCache.Lock()
+	defer analysisCache.Unlock()
+	if analysisCache.m == nil || len(analysisCache.m)+len(m) > maxCachedAnalyses {
+		analysisCache.m = map[string]*Analysis{}
+	}
+	for k, a := range m {
+		if len(analysisCache.m) >= maxCachedAnalyses {
+			return
+		}
+		analysisCache.m[k] = a
+	}
+}
+
 func analyze1(expr string, window int, fast string) (*Analysis, error) {
 	re, err := Parse(expr)
 	if err != nil {
