@@ -32,7 +32,7 @@ export OKTSEC_CACHE_DIR ?= $(CURDIR)/.cache
 all: build
 
 build:
-	$(GO) build $(BUILD_TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/oktsec
+	$(GO) build -buildvcs=auto $(BUILD_TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/oktsec
 
 # Scan the sample MCP tool call with the embedded rules. Findings make oktsec exit 1, which is
 # the expected outcome here.
