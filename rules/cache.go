@@ -14,9 +14,10 @@ import (
 )
 
 // CacheEnv names the environment variable that sets the directory where compiled Vectorscan
-// databases are kept between runs ("off" turns the cache off). By default it is oktsec/ under
-// the user's cache directory. Compiling a large rule set for Vectorscan takes seconds to
-// minutes; loading a cached database takes milliseconds.
+// databases and compiled rule sources (see compiledSources) are kept between runs ("off" turns
+// the cache off). By default it is oktsec/ under the user's cache directory. Compiling a large
+// rule set for Vectorscan takes seconds to minutes; loading a cached database takes
+// milliseconds.
 const CacheEnv = "OKTSEC_CACHE_DIR"
 
 // cacheDir returns the cache directory (see CacheEnv), or "" when there is none.

@@ -65,34 +65,34 @@ func compile(srcs []dsl.Source, origin string) (*Set, error) {
 
 // compileCached is compile with the compiled-sources cache file at path ("": none).
 func compileCached(srcs []dsl.Source, origin, path string) (*Set, error) {
-	var cached *compiledSources
+	var compiled *compiledSources
 	if path != "" {
 		var err error
-		if cached, err = readCompiled(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if compiled, err = readCompiled(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			slog.Debug("compiled-sources cache not used", "path", path, "err", err)
 		}
 	}
-	if cached == nil {
+	if compiled == nil {
 		set, diags := dsl.Compile(srcs)
 		if set == nil {
 			return nil, diags.Errors()
 		}
-		cached = &compiledSources{Rules: set, Lints: diags.Warnings()}
+		compiled = &compiledSources{Rules: set, Lints: diags.Warnings()}
 	} else {
-		pattern.Import(cached.Analyses)
+		pattern.Import(compiled.Analyses)
 		path = "" // nothing to store
 	}
-	db, err := CompileDB(cached.Rules, srcs)
+	db, err := CompileDB(compiled.Rules, srcs)
 	if err != nil {
 		return nil, fmt.Errorf("compile rules from %s: %w", origin, err)
 	}
 	if path != "" {
-		cached.Analyses = pattern.Analyses()
-		if err := storeCompiled(path, cached); err != nil {
+		compiled.Analyses = pattern.Analyses()
+		if err := storeCompiled(path, compiled); err != nil {
 			slog.Debug("compiled-sources cache not written", "path", path, "err", err)
 		}
 	}
-	return &Set{Rules: cached.Rules, DB: db, Lints: cached.Lints, Origin: origin}, nil
+	return &Set{Rules: compiled.Rules, DB: db, Lints: compiled.Lints, Origin: origin}, nil
 }
 
 // LoadBundle reads a compiled bundle file.
