@@ -82,30 +82,22 @@ type reader struct {
 	err error
 }
 
-func (r *reader) uint() uint64 {
+func (r *reader) uint() uint64 { return readVarint(r, binary.Uvarint) }
+
+func (r *reader) int() int { return int(readVarint(r, binary.Varint)) }
+
+// readVarint reads one varint with decode (binary.Uvarint or binary.Varint).
+func readVarint[T uint64 | int64](r *reader, decode func([]byte) (T, int)) T {
 	if r.err != nil {
 		return 0
 	}
-	v, n := binary.Uvarint(r.b)
+	v, n := decode(r.b)
 	if n <= 0 {
 		r.err = errors.New("truncated")
 		return 0
 	}
 	r.b = r.b[n:]
 	return v
-}
-
-func (r *reader) int() int {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.err = errors.New("truncated")
-		return 0
-	}
-	r.b = r.b[n:]
-	return int(v)
 }
 
 // count reads a length whose items take at least min bytes each, checking it against what is
