@@ -151,7 +151,7 @@ func TestTrafficAttacksDetected(t *testing.T) {
 				continue
 			}
 			seen[m.Kind] = true
-			res := s.Scan(m.Data)
+			res := scanAll(s, m.Data)
 			found := false
 			for _, f := range res.Findings {
 				found = found || f.Category == a.Category

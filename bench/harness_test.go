@@ -7,6 +7,7 @@ package bench
 // appends come in as new files here (gateway_bench_test.go, audit_bench_test.go).
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/oktsec/oktsec/engine"
 	"github.com/oktsec/oktsec/engine/pattern"
+	"github.com/oktsec/oktsec/frame"
 	"github.com/oktsec/oktsec/rules"
 )
 
@@ -143,9 +145,18 @@ func engineUnderTest(tb testing.TB) *engine.Scanner {
 	return scanner
 }
 
+// scanAll scans a whole input framed as oktsec scan frames a file (frame.Auto).
+func scanAll(s *engine.Scanner, input []byte) *engine.Result {
+	res, err := frame.Scan(context.Background(), s, frame.Spec{}, input)
+	if err != nil {
+		panic(err)
+	}
+	return res
+}
+
 // streamScan feeds input to a stream in writes of the given size.
 func streamScan(s *engine.Scanner, input []byte, write int) {
-	st := s.NewStream()
+	st := frame.NewStream(context.Background(), s, frame.Spec{})
 	for p := input; len(p) > 0; {
 		n := min(write, len(p))
 		if _, err := st.Write(p[:n]); err != nil {

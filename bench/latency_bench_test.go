@@ -37,7 +37,7 @@ func BenchmarkLatency(b *testing.B) {
 		total := 0
 		for _, m := range pool {
 			total += len(m)
-			s.Scan(m)
+			scanAll(s, m)
 		}
 		b.Run("size="+SizeName(size), func(b *testing.B) {
 			b.SetBytes(int64(total / len(pool)))
@@ -46,7 +46,7 @@ func BenchmarkLatency(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				start := time.Now()
-				s.Scan(pool[i%len(pool)])
+				scanAll(s, pool[i%len(pool)])
 				lat = append(lat, time.Since(start))
 				i++
 			}

@@ -252,3 +252,58 @@ func (db *Database) formBackend(raw bool) (*hsmatch.Database, *prefilter) {
 func (pf *prefilter) empty() bool {
 	return pf.matcher == nil && len(pf.scanAll) == 0 && len(pf.foldKS) == 0
 }
+
+// heldPatterns returns the patterns of one text form that its Vectorscan database holds: all
+// of the form's patterns but those left to the Go prefilter.
+func (db *Database) heldPatterns(raw bool) []int {
+	hdb, _ := db.formBackend(raw)
+	if hdb == nil {
+		return nil
+	}
+	left := map[int]bool{}
+	for _, f := range hdb.Fallbacks() {
+		left[f.ID] = true
+	}
+	var held []int
+	for _, p := range db.formPatterns(raw) {
+		if !left[p] {
+			held = append(held, p)
+		}
+	}
+	return held
+}
+
+// allRanges makes candidates of every match of the given patterns that could end in
+// (done, end]: what a failed Vectorscan scan of that text would have narrowed down. Ranges
+// keep growing in order, as hitRanges keeps them.
+func (db *Database) allRanges(patterns []int, done, end int, applies []bool, c *candidates) {
+	for _, p := range patterns {
+		if !applies[p] {
+			continue
+		}
+		cp := db.patterns[p]
+		r := span{max(0, done+1-cp.maxLen), end - cp.minLen}
+		if r.end < r.start {
+			continue
+		}
+		if rs := c.ranges[p]; len(rs) > 0 && r.start <= rs[len(rs)-1].end+1 {
+			rs[len(rs)-1].end = max(rs[len(rs)-1].end, r.end)
+			continue
+		}
+		c.add(p, r)
+	}
+}
+
+// discard is the logger of a database given none.
+var discard = slog.New(slog.DiscardHandler)
+
+// logger returns the database's logger.
+func (db *Database) logger() *slog.Logger {
+	if db.log != nil {
+		return db.log
+	}
+	return discard
+}
+
+// logger returns the logger of the scanner's database.
+func (s *Scanner) logger() *slog.Logger { return s.db.logger() }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 
@@ -37,6 +38,8 @@ type Database struct {
 	hs *vectorscan
 	// longest is the most bytes one match of any pattern can span.
 	longest int
+	// log receives what the database has to report (nil: nothing).
+	log *slog.Logger
 }
 
 // compiledPattern is one distinct string expression, shared by every rule that uses it.

@@ -9,14 +9,16 @@ import (
 	"github.com/cockroachdb/datadriven"
 	"github.com/oktsec/oktsec/dsl"
 	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/frame"
 )
 
 // TestDataDriven runs the cases in testdata/:
 //
 //	rules            compiles its input as a rule file and makes it the current set
-//	scan [escaped] [repeat=N] [message-limit=N]
+//	scan [escaped] [repeat=N] [message-limit=N] [as=FORMAT] [method=METHOD]
 //	                 scans its input (with escaped, Go escapes like \x00 and \u200b are undone
-//	                 first; with repeat, the input N times over) and prints the verdict, each
+//	                 first; with repeat, the input N times over), framed as package frame does
+//	                 (as: the format, method: the request a response answers), and prints the verdict, each
 //	                 finding and each note. Every scan also checks that streams given the input
 //	                 cut every which way, with text held whole or scanned in a window, find the
 //	                 same (see checkStreams).
@@ -53,14 +55,23 @@ func TestDataDriven(t *testing.T) {
 					d.ScanArgs(t, "repeat", &n)
 					input = []byte(strings.Repeat(string(input), n))
 				}
-				s := scanner
+				var spec frame.Spec
 				if d.HasArg("message-limit") {
-					var n int
-					d.ScanArgs(t, "message-limit", &n)
-					s = s.WithLimits(engine.Limits{MessageLimit: n})
+					d.ScanArgs(t, "message-limit", &spec.MessageLimit)
 				}
-				out := describe(s.Scan(input), input)
-				checkStreams(t, s, input, out)
+				if d.HasArg("as") {
+					var f string
+					d.ScanArgs(t, "as", &f)
+					var err error
+					if spec.Format, err = frame.ParseFormat(f); err != nil {
+						d.Fatalf(t, "%v", err)
+					}
+				}
+				if d.HasArg("method") {
+					d.ScanArgs(t, "method", &spec.Method)
+				}
+				out := describe(scanSpec(t, scanner, spec, input), input)
+				checkStreams(t, scanner, spec, input, out)
 				return out
 			default:
 				d.Fatalf(t, "unknown command %q", d.Cmd)
@@ -85,7 +96,7 @@ func describe(res *engine.Result, input []byte) string {
 // checkStreams fails the test unless streams fed input in pieces (every size up to 16 and a few
 // larger, and pieces of mixed sizes), with text units held whole and scanned in a window,
 // describe the same result as want.
-func checkStreams(t *testing.T, s *engine.Scanner, input []byte, want string) {
+func checkStreams(t *testing.T, s *engine.Scanner, spec frame.Spec, input []byte, want string) {
 	t.Helper()
 	sizes := [][]int{{4096}, {65536}, {5, 1, 64, 3}}
 	if len(input) <= 1<<16 {
@@ -94,9 +105,9 @@ func checkStreams(t *testing.T, s *engine.Scanner, input []byte, want string) {
 		}
 	}
 	for _, unitBuffer := range []int{0, 1} {
-		s := s.WithLimits(engine.Limits{MessageLimit: s.Limits().MessageLimit, UnitBuffer: unitBuffer})
+		s := s.WithLimits(engine.Limits{UnitBuffer: unitBuffer})
 		for _, sz := range sizes {
-			if got := describe(streamed(t, s, input, sz...), input); got != want {
+			if got := describe(streamedSpec(t, s, spec, input, sz...), input); got != want {
 				t.Fatalf("streamed in pieces of %v (unit buffer %d):\n%s", sz, unitBuffer, firstDiff(got, want))
 			}
 		}

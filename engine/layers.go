@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/oktsec/oktsec/engine/decode"
@@ -111,21 +112,29 @@ func shiftMap(start, n int) *normalize.Map {
 	return m
 }
 
-// scanTree scans a whole unit, then the layers decoded from it, depth first.
-func (s *Scanner) scanTree(sc *scratch, input []byte, u *unit, budget *decodeBudget, res *Result) {
+// scanTree scans a whole unit, then the layers decoded from it, depth first. It stops with an
+// error when ctx is done.
+func (s *Scanner) scanTree(ctx context.Context, sc *scratch, input []byte, u *unit, budget *decodeBudget, res *Result) error {
+	if err := ctxErr(ctx); err != nil {
+		return err
+	}
 	s.scanUnit(sc, input, u, res)
 	if u.depth >= MaxDecodeDepth {
-		return
+		return nil
 	}
 	more := true
+	var err error
 	runs(u.text, func(start, end int) {
-		if !more {
+		if !more || err != nil {
 			return
 		}
 		var children []unit
 		children, more = budget.blobsOf(u, u.text[start:end], start, res)
 		for i := range children {
-			s.scanTree(sc, input, &children[i], budget, res)
+			if err = s.scanTree(ctx, sc, input, &children[i], budget, res); err != nil {
+				return
+			}
 		}
 	})
+	return err
 }

@@ -2,11 +2,13 @@ package engine_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"runtime"
 	"testing"
 
 	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/frame"
 )
 
 // streamHeapGrowth bounds the live heap a stream adds, however long its content: its window,
@@ -45,7 +47,7 @@ func TestStreamConstantMemory(t *testing.T) {
 	}
 	plantEvery := max(total/int64(len(attacks)), 1)
 	chunk := bytes.Repeat(line, 65536/len(line))
-	st := s.NewStream()
+	st := frame.NewStream(context.Background(), s, frame.Spec{})
 	var written int64
 	planted := map[string]int64{}
 	live := func() uint64 {
@@ -60,7 +62,7 @@ func TestStreamConstantMemory(t *testing.T) {
 	for _, a := range attacks {
 		warm = append(warm, a.text...)
 	}
-	s.WithLimits(engine.Limits{UnitBuffer: 1}).Scan(warm)
+	scanAuto(t, s.WithLimits(engine.Limits{UnitBuffer: 1}), warm)
 	base := live()
 	var peak, first uint64
 	for written < total {

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
 	"runtime"
 	"sort"
@@ -99,9 +101,6 @@ type Scanner struct {
 
 // Limits bound what a scanner holds for one input.
 type Limits struct {
-	// MessageLimit is the longest JSON value scanned as a message; a longer one is scanned as
-	// text (0: DefaultMessageLimit). Whole and streamed scans frame input the same way.
-	MessageLimit int
 	// UnitBuffer is the longest text unit a stream scans whole; a longer one is scanned in a
 	// window of the rule set's longest match (0: DefaultUnitBuffer). Findings are the same
 	// either way; this trades memory for speed.
@@ -120,13 +119,6 @@ func (s *Scanner) WithLimits(l Limits) *Scanner {
 
 // Limits returns the scanner's limits as set (zero fields: defaults).
 func (s *Scanner) Limits() Limits { return s.limits }
-
-func (s *Scanner) messageLimit() int {
-	if s.limits.MessageLimit > 0 {
-		return s.limits.MessageLimit
-	}
-	return DefaultMessageLimit
-}
 
 func (s *Scanner) unitBuffer() int {
 	if s.limits.UnitBuffer > 0 {
@@ -225,6 +217,56 @@ func (r *Result) finish() {
 	r.Verdict = Allow
 	if max, ok := r.Max(); ok {
 		r.Verdict = DecisionFor(max)
+	}
+}
+
+// ScanUnits scans the units of one message (or document) and returns their findings, with
+// offsets in the caller's input (each unit's Offset added). The units share one decoding
+// budget (MaxDecodedBytes, MaxDecodedBlobs). A done ctx stops the scan with an error: a
+// partial result is never returned.
+func (s *Scanner) ScanUnits(ctx context.Context, units []Unit) (*Result, error) {
+	res := &Result{Verdict: Allow, Findings: []Finding{}}
+	sc := s.getScratch()
+	defer s.putScratch(sc)
+	budget := newDecodeBudget()
+	for i := range units {
+		u := &units[i]
+		if err := u.check(); err != nil {
+			return nil, err
+		}
+		src := u.Text
+		iu := unit{surface: u.Surface, text: u.Text, layer: LayerPlain}
+		if u.Escaped != nil {
+			src, iu.escaped = u.Escaped, u.Escaped
+		}
+		first := len(res.Findings)
+		if err := s.scanTree(ctx, sc, src, &iu, budget, res); err != nil {
+			return nil, err
+		}
+		shiftFindings(res, first, u.Offset)
+	}
+	res.finish()
+	return res, nil
+}
+
+// ScanText scans a whole text as one unit of the surface ir.Text, to which every rule applies.
+func (s *Scanner) ScanText(ctx context.Context, text []byte) (*Result, error) {
+	return s.ScanUnits(ctx, []Unit{{Surface: ir.Text, Text: text}})
+}
+
+// ctxErr wraps the error of a done context.
+func ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("scan stopped before its end: %w", err)
+	}
+	return nil
+}
+
+// shiftFindings moves the findings from index first on by delta bytes.
+func shiftFindings(res *Result, first, delta int) {
+	for i := first; i < len(res.Findings); i++ {
+		res.Findings[i].Start += delta
+		res.Findings[i].End += delta
 	}
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 
 	"github.com/oktsec/oktsec/ir"
@@ -9,213 +10,109 @@ import (
 // ErrClosed is returned by a stream written to after Close.
 var ErrClosed = errors.New("stream is closed")
 
-// Stream scans content that arrives in pieces, such as a chunked HTTP body. Whatever the
-// pieces, Close returns the Result that Scanner.Scan returns for the whole content. A stream
-// holds at most one JSON message (up to the scanner's message limit) and, for text, a window
-// of the rule set's longest match plus the open run of encoding characters (see window.go);
-// its memory does not grow with the content.
+// TextStream scans one text unit (surface ir.Text) that arrives in pieces, such as a long
+// document or log read from a pipe. Whatever the pieces, Close returns the Result that
+// ScanText returns for the whole text. The text is held whole up to the scanner's unit buffer
+// and scanned in a window of the rule set's longest match beyond it (see window.go), so its
+// memory does not grow with the text. Offsets are those of the text, from 0.
 //
 // A stream is not safe for concurrent use.
-type Stream struct {
+type TextStream struct {
+	ctx    context.Context
 	s      *Scanner
 	budget *decodeBudget
 	res    *Result
-	limit  int
-
-	state streamState
-	off   int // bytes written so far
-	// The JSON value being read.
-	frame    framer
-	value    []byte
-	valueAt  int
-	messages int // offset after the last message scanned
-	// The text unit, once the input turned out to be text.
-	text *textUnit
-	err  error
-}
-
-type streamState int
-
-const (
-	betweenValues streamState = iota
-	inValue
-	inText
-	closed
-)
-
-// NewStream starts a stream.
-func (s *Scanner) NewStream() *Stream {
-	return &Stream{s: s, budget: newDecodeBudget(), res: &Result{Verdict: Allow, Findings: []Finding{}}, limit: s.messageLimit()}
-}
-
-// Write scans the next piece of content. It fails only after Close.
-func (st *Stream) Write(p []byte) (int, error) {
-	if st.state == closed {
-		return 0, ErrClosed
-	}
-	n := len(p)
-	for len(p) > 0 {
-		switch st.state {
-		case betweenValues:
-			i := skipSpace(p, 0)
-			st.off += i
-			p = p[i:]
-			if len(p) == 0 {
-				break
-			}
-			if opensValue(p[0]) {
-				st.state, st.valueAt, st.frame = inValue, st.off, framer{}
-				continue
-			}
-			st.startText(st.off, nil)
-		case inValue:
-			end := st.frame.scan(p)
-			if end < 0 {
-				if len(st.value)+len(p) > st.limit {
-					st.startText(st.valueAt, st.value)
-					continue
-				}
-				st.value = append(st.value, p...)
-				st.off += len(p)
-				p = nil
-				break
-			}
-			if len(st.value)+end > st.limit {
-				st.startText(st.valueAt, st.value)
-				continue
-			}
-			st.value = append(st.value, p[:end]...)
-			st.off += end
-			p = p[end:]
-			sc := st.s.getScratch()
-			ok := st.s.scanMessage(sc, st.value, st.valueAt, st.budget, st.res)
-			st.s.putScratch(sc)
-			if !ok {
-				// Not JSON after all: the value and all that follows is text.
-				st.startText(st.valueAt, st.value)
-				continue
-			}
-			st.value = st.value[:0]
-			st.messages = st.off
-			st.state = betweenValues
-		case inText:
-			st.text.write(p)
-			st.off += len(p)
-			p = nil
-		}
-	}
-	return n, nil
-}
-
-// startText makes the rest of the input, from offset at on, one text unit that starts with
-// the bytes held (already counted in st.off).
-func (st *Stream) startText(at int, held []byte) {
-	st.state = inText
-	st.text = &textUnit{s: st.s, start: at, budget: st.budget, res: st.res}
-	if len(held) > 0 {
-		st.text.write(held)
-	}
-	st.value = nil
-}
-
-// Close ends the stream and returns the findings of all content written.
-func (st *Stream) Close() (*Result, error) {
-	if st.state == closed {
-		return nil, ErrClosed
-	}
-	if st.state == inValue {
-		// A value cut short is not JSON: it is text.
-		st.startText(st.valueAt, st.value)
-	}
-	st.state = closed
-	if st.text != nil {
-		st.text.close()
-		if w := st.text.win; w != nil && w.err != nil {
-			// Part of the text may have gone unscanned: no result stands.
-			return nil, w.err
-		}
-	}
-	st.res.finish()
-	return st.res, nil
-}
-
-// Progress is what a stream can tell before it ends, for a gateway that holds content back
-// until it is judged.
-type Progress struct {
-	// Settled is the input offset before which every match is known and every rule that can
-	// be decided early has been: complete JSON messages (every rule), and in text the rules
-	// whose condition cannot turn false again (ir.Monotone). Content before it can be passed
-	// on while Decision allows it; rules that count or negate are decided at Close.
-	Settled int
-	// Decision is the strictest decision of the findings so far.
-	Decision Decision
-	// Findings made so far. Those of complete messages and decoded layers are final; a text
-	// rule that fired early points at the matches found so far.
-	Findings []Finding
-}
-
-// Progress reports what the stream has decided so far.
-func (st *Stream) Progress() Progress {
-	pr := Progress{Settled: st.messages, Decision: Allow}
-	pr.Findings = append(pr.Findings, st.res.Findings...)
-	if st.text != nil {
-		pr.Settled = st.text.settled()
-		if st.text.win != nil {
-			pr.Findings = append(pr.Findings, st.text.win.early...)
-		}
-	}
-	for _, f := range pr.Findings {
-		if d := DecisionFor(f.Severity); d.Rank() > pr.Decision.Rank() {
-			pr.Decision = d
-		}
-	}
-	return pr
-}
-
-// textUnit is the text unit of a stream: held whole up to the scanner's unit buffer, then
-// scanned in a window.
-type textUnit struct {
-	s      *Scanner
-	start  int
 	buf    []byte
 	win    *unitStream
-	budget *decodeBudget
-	res    *Result
+	off    int
+	closed bool
 }
 
-func (t *textUnit) write(p []byte) {
+// NewTextStream starts a text stream. A done ctx makes Write and Close fail.
+func (s *Scanner) NewTextStream(ctx context.Context) *TextStream {
+	return &TextStream{ctx: ctx, s: s, budget: newDecodeBudget(), res: &Result{Verdict: Allow, Findings: []Finding{}}}
+}
+
+// Write scans the next piece of the text. It fails after Close and once the stream's context
+// is done.
+func (t *TextStream) Write(p []byte) (int, error) {
+	if t.closed {
+		return 0, ErrClosed
+	}
+	if err := t.failed(); err != nil {
+		return 0, err
+	}
 	if t.win == nil && len(t.buf)+len(p) > t.s.unitBuffer() {
-		t.win = t.s.newUnitStream(t.start, t.budget, t.res)
+		t.win = t.s.newUnitStream(t.ctx, 0, t.budget, t.res)
 		t.win.write(t.buf)
 		t.buf = nil
 	}
 	if t.win != nil {
 		t.win.write(p)
-		return
+	} else {
+		t.buf = append(t.buf, p...)
 	}
-	t.buf = append(t.buf, p...)
+	t.off += len(p)
+	return len(p), t.failed()
 }
 
-func (t *textUnit) close() {
+// failed returns the error that stops the stream, if any.
+func (t *TextStream) failed() error {
+	if err := ctxErr(t.ctx); err != nil {
+		return err
+	}
+	if t.win != nil && t.win.err != nil {
+		return t.win.err
+	}
+	return nil
+}
+
+// Close ends the text and returns the findings of all of it. A stream whose scan was stopped
+// (its context done) returns the error instead: no partial result stands.
+func (t *TextStream) Close() (*Result, error) {
+	if t.closed {
+		return nil, ErrClosed
+	}
+	t.closed = true
+	if err := t.failed(); err != nil {
+		return nil, err
+	}
 	if t.win != nil {
 		t.win.close()
-		return
+	} else if len(t.buf) > 0 {
+		sc := t.s.getScratch()
+		defer t.s.putScratch(sc)
+		u := unit{surface: ir.Text, text: t.buf, layer: LayerPlain}
+		if err := t.s.scanTree(t.ctx, sc, t.buf, &u, t.budget, t.res); err != nil {
+			return nil, err
+		}
 	}
-	if len(t.buf) == 0 {
-		return
+	if err := t.failed(); err != nil {
+		return nil, err
 	}
-	sc := t.s.getScratch()
-	defer t.s.putScratch(sc)
-	u := unit{surface: ir.Text, text: t.buf, layer: LayerPlain}
-	first := len(t.res.Findings)
-	t.s.scanTree(sc, t.buf, &u, t.budget, t.res)
-	shiftFindings(t.res, first, t.start)
+	t.res.finish()
+	return t.res, nil
 }
 
-// settled is the input offset before which the unit is judged.
-func (t *textUnit) settled() int {
+// Settled returns the text offset before which every match is known and every rule that can
+// be decided early (ir.Monotone) has been: 0 while the text is held whole, the window's
+// progress beyond. Content before it may be passed on while the findings so far allow it.
+func (t *TextStream) Settled() int {
 	if t.win != nil {
 		return t.win.settled()
 	}
-	return t.start
+	return 0
 }
+
+// Findings returns the findings made so far: those of decoded layers, which are final, and
+// the rules that fired early in the window. Close returns the complete list.
+func (t *TextStream) Findings() []Finding {
+	out := append([]Finding(nil), t.res.Findings...)
+	if t.win != nil {
+		out = append(out, t.win.early...)
+	}
+	return out
+}
+
+// Len returns the number of text bytes written.
+func (t *TextStream) Len() int { return t.off }

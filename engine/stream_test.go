@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -8,25 +9,8 @@ import (
 
 	"github.com/oktsec/oktsec/dsl"
 	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/frame"
 )
-
-// streamed feeds input to a stream of s in pieces of the given sizes (cycled).
-func streamed(t testing.TB, s *engine.Scanner, input []byte, sizes ...int) *engine.Result {
-	t.Helper()
-	st := s.NewStream()
-	for i, k := 0, 0; i < len(input); k++ {
-		n := min(sizes[k%len(sizes)], len(input)-i)
-		if _, err := st.Write(input[i : i+n]); err != nil {
-			t.Fatal(err)
-		}
-		i += n
-	}
-	res, err := st.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
-}
 
 // TestStreamEqualsWhole: every rule example, alone and inside a JSON-RPC message, gives the
 // same findings streamed in pieces of any size as scanned whole, with text units held whole
@@ -43,12 +27,15 @@ func TestStreamEqualsWhole(t *testing.T) {
 			inputs = append(inputs, msg)
 		}
 	}
-	for _, limits := range []engine.Limits{{}, {UnitBuffer: 1}, {UnitBuffer: 1, MessageLimit: 40}} {
-		s := s.WithLimits(limits)
+	for _, limits := range []struct {
+		unitBuffer, messageLimit int
+	}{{0, 0}, {1, 0}, {1, 40}} {
+		s := s.WithLimits(engine.Limits{UnitBuffer: limits.unitBuffer})
+		spec := frame.Spec{MessageLimit: limits.messageLimit}
 		for _, in := range inputs {
-			want := describe(s.Scan(in), in)
+			want := describe(scanSpec(t, s, spec, in), in)
 			for _, sizes := range [][]int{{1}, {3, 1, 7}, {64}, {len(in) + 1}} {
-				if got := describe(streamed(t, s, in, sizes...), in); got != want {
+				if got := describe(streamedSpec(t, s, spec, in, sizes...), in); got != want {
 					t.Fatalf("limits %+v, pieces %v, input %q:\ngot\n%s\nwant\n%s", limits, sizes, in, got, want)
 				}
 			}
@@ -79,7 +66,7 @@ func TestStreamWindowLongInput(t *testing.T) {
 		b.WriteString(fillers[i%len(fillers)])
 	}
 	input := []byte(b.String())
-	want := s.Scan(input)
+	want := scanAuto(t, s, input)
 	if len(want.Findings) < 100 {
 		t.Fatalf("only %d findings in %d bytes of examples", len(want.Findings), len(input))
 	}
@@ -130,16 +117,16 @@ rule FEW { severity high category t meta { title = "t" remediation = "r" }
 	s := engine.NewScanner(db).WithLimits(engine.Limits{UnitBuffer: 1 << 10})
 	filler := []byte(strings.Repeat("nothing to see here. ", 50))
 
-	st := s.NewStream()
+	st := frame.NewStream(context.Background(), s, frame.Spec{})
 	st.Write([]byte("wire. ignore all previous. "))
-	if pr := st.Progress(); pr.Decision != engine.Allow || pr.Settled != 0 {
+	if pr := st.Progress(); decisionOf(pr.Findings) != engine.Allow || pr.Settled != 0 {
 		t.Fatalf("decided before the text was settled: %+v", pr)
 	}
 	for i := 0; i < 10; i++ {
 		st.Write(filler)
 	}
 	pr := st.Progress()
-	if pr.Decision != engine.Block || len(pr.Findings) != 1 || pr.Findings[0].Rule != "EARLY" || pr.Findings[0].Start != 6 {
+	if decisionOf(pr.Findings) != engine.Block || len(pr.Findings) != 1 || pr.Findings[0].Rule != "EARLY" || pr.Findings[0].Start != 6 {
 		t.Fatalf("monotone rule not decided early: %+v", pr)
 	}
 	if pr.Settled < 1000 {
@@ -154,14 +141,14 @@ rule FEW { severity high category t meta { title = "t" remediation = "r" }
 		t.Fatalf("Close found %v, want the counting rule too", rules)
 	}
 
-	st = s.NewStream()
+	st = frame.NewStream(context.Background(), s, frame.Spec{})
 	msg := []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"q":"ignore all previous"}}`)
 	st.Write(msg[:40])
-	if pr := st.Progress(); pr.Settled != 0 || pr.Decision != engine.Allow {
+	if pr := st.Progress(); pr.Settled != 0 || decisionOf(pr.Findings) != engine.Allow {
 		t.Fatalf("half a message judged: %+v", pr)
 	}
 	st.Write(msg[40:])
-	if pr := st.Progress(); pr.Settled != len(msg) || pr.Decision != engine.Block {
+	if pr := st.Progress(); pr.Settled != len(msg) || decisionOf(pr.Findings) != engine.Block {
 		t.Fatalf("finished message not judged: %+v", pr)
 	}
 }

@@ -1,7 +1,7 @@
 package engine
 
 import (
-	"fmt"
+	"context"
 	"sort"
 
 	"github.com/oktsec/oktsec/engine/decode"
@@ -75,6 +75,8 @@ type formScan struct {
 	hs     *hsmatch.Database
 	hsDone int
 	hits   []hsmatch.Hit
+	// held lists the patterns hs holds (those it did not leave to the prefilter).
+	held []int
 }
 
 func (f *formScan) init(pf *prefilter, text *textWindow, x literalIndex) {
@@ -107,6 +109,7 @@ func (f *formScan) feed(end int) {
 
 // unitStream scans one text unit in a window (see above).
 type unitStream struct {
+	ctx    context.Context
 	s      *Scanner
 	db     *Database
 	sc     *scratch
@@ -136,14 +139,22 @@ type unitStream struct {
 	runStart int  // raw offset of the open run, or -1
 	longRun  bool // the open run passed MaxEncodedRun
 	closed   bool
-	// err is set when a backend failed mid-stream; the stream's result is then an error.
+	// err is set when the scan cannot go on (its context is done); the stream's result is
+	// then an error.
 	err error
 }
 
-func (s *Scanner) newUnitStream(base int, budget *decodeBudget, res *Result) *unitStream {
+// fail records the first error that stops the unit's scan.
+func (us *unitStream) fail(err error) {
+	if us.err == nil {
+		us.err = err
+	}
+}
+
+func (s *Scanner) newUnitStream(ctx context.Context, base int, budget *decodeBudget, res *Result) *unitStream {
 	db := s.db
 	us := &unitStream{
-		s: s, db: db, sc: s.getScratch(), base: base, budget: budget, res: res,
+		ctx: ctx, s: s, db: db, sc: s.getScratch(), base: base, budget: budget, res: res,
 		applies: db.patternApplies[ir.Text], ruleApplies: db.applies[ir.Text],
 		decoding: true, runStart: -1,
 	}
@@ -179,6 +190,9 @@ func (s *Scanner) newUnitStream(base int, budget *decodeBudget, res *Result) *un
 func (us *unitStream) initForm(f *formScan, raw bool, text *textWindow, x literalIndex) {
 	hdb, pf := us.db.formBackend(raw)
 	f.hs = hdb
+	if hdb != nil {
+		f.held = us.db.heldPatterns(raw)
+	}
 	f.init(pf, text, x)
 }
 
@@ -197,8 +211,14 @@ func (us *unitStream) feed(f *formScan, end int) {
 		from := max(f.text.off, f.hsDone-us.longest)
 		var err error
 		f.hits, err = f.hs.Scan(f.text.buf[from-f.text.off:end-f.text.off], f.hits[:0])
-		if err != nil && us.err == nil {
-			us.err = fmt.Errorf("vectorscan: %w", err)
+		if err != nil {
+			// Every match of the database's patterns that ends in the new text becomes a
+			// candidate, confirmed in Go: slower for this step, never unscanned.
+			us.s.logger().Error("vectorscan scan failed; confirming the window in go", "err", err)
+			us.db.allRanges(f.held, f.hsDone, end, us.applies, &us.sc.cand)
+			f.hsDone = end
+			f.feed(end)
+			return
 		}
 		hits := f.hits[:0]
 		for _, h := range f.hits {
@@ -283,7 +303,10 @@ func (us *unitStream) endRun(end int, tail []byte) {
 	defer us.s.putScratch(sc)
 	first := len(us.res.Findings)
 	for i := range children {
-		us.s.scanTree(sc, run, &children[i], us.budget, us.res)
+		if err := us.s.scanTree(us.ctx, sc, run, &children[i], us.budget, us.res); err != nil {
+			us.fail(err)
+			return
+		}
 	}
 	shiftFindings(us.res, first, us.base+start)
 }

@@ -3,6 +3,7 @@ package rules_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/frame"
 	"github.com/oktsec/oktsec/ir"
 	"github.com/oktsec/oktsec/rules"
 )
@@ -87,7 +89,11 @@ func TestBenignCorpus(t *testing.T) {
 			continue
 		}
 		scanned += int64(len(data))
-		for _, f := range scanner.Scan(data).Findings {
+		res, err := frame.Scan(context.Background(), scanner, frame.Spec{}, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range res.Findings {
 			if f.Severity >= ir.High {
 				perRule[f.Rule]++
 				high = append(high, fmt.Sprintf("%s %s:%d %q", f.Rule, p, f.Start, f.Excerpt))

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -49,7 +50,7 @@ func TestCompiledSourcesCache(t *testing.T) {
 	if got := second.Rules.Rules[0].Title(); got != "from the cache" {
 		t.Errorf("second compile: title %q, want the cached one", got)
 	}
-	if r := engine.NewScanner(second.DB).Scan([]byte("please exfiltrate now")); len(r.Findings) != 1 {
+	if r, err := engine.NewScanner(second.DB).ScanText(context.Background(), []byte("please exfiltrate now")); err != nil || len(r.Findings) != 1 {
 		t.Errorf("database from the cached rules: %+v, want one finding", r)
 	}
 

@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/frame"
 	"github.com/oktsec/oktsec/ir"
 	"github.com/oktsec/oktsec/rules"
 )
@@ -68,7 +70,7 @@ func TestEvalCorpus(t *testing.T) {
 	byCat := map[string]*tally{}
 	detected := 0
 	for _, c := range attacks {
-		res := s.Scan([]byte(c.text))
+		res := scanText(t, s, c.text)
 		tl := byCat[c.category]
 		if tl == nil {
 			tl = &tally{}
@@ -84,7 +86,7 @@ func TestEvalCorpus(t *testing.T) {
 	}
 	blocked, flagged := 0, 0
 	for _, c := range benign {
-		res := s.Scan([]byte(c.text))
+		res := scanText(t, s, c.text)
 		max, _ := res.Max()
 		switch {
 		case res.Verdict.Rank() >= engine.Quarantine.Rank():
@@ -119,4 +121,14 @@ func TestEvalCorpus(t *testing.T) {
 	if fpRate > maxBenignBlocks {
 		t.Errorf("%.2f of benign near-misses quarantined or blocked, above %.2f", fpRate, maxBenignBlocks)
 	}
+}
+
+// scanText scans an example as oktsec scan scans a file.
+func scanText(t *testing.T, s *engine.Scanner, text string) *engine.Result {
+	t.Helper()
+	res, err := frame.Scan(context.Background(), s, frame.Spec{}, []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/oktsec/oktsec/engine"
+	"github.com/oktsec/oktsec/frame"
 	"github.com/oktsec/oktsec/ir"
 	"github.com/oktsec/oktsec/rules"
 	"github.com/spf13/cobra"
@@ -25,6 +27,8 @@ type scanOptions struct {
 	rulesDir string
 	bundle   string
 	chunk    int
+	as       string
+	method   string
 }
 
 // fileResult is the scan of one input.
@@ -54,6 +58,8 @@ Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage 
 	f.StringVar(&o.rulesDir, "rules", "", "directory of .okt rule files to use instead of the built-in set")
 	f.StringVar(&o.bundle, "bundle", "", "compiled rule bundle to use instead of the built-in set")
 	f.IntVar(&o.chunk, "chunk", 0, "feed each input to the stream scanner in writes of this many bytes")
+	f.StringVar(&o.as, "as", "auto", "what the inputs are: auto (sniff JSON or text), text, jsonrpc (a JSON-RPC body), jsonl (JSON Lines, stdio frames) or sse (a text/event-stream body)")
+	f.StringVar(&o.method, "method", "", "the method of the request that JSON-RPC responses in the inputs answer (tools/call, tools/list, prompts/get...), when the inputs do not carry it")
 	return cmd
 }
 
@@ -84,6 +90,11 @@ func runScan(cmd *cobra.Command, o *scanOptions, args []string) error {
 	if o.chunk < 0 {
 		return usageErr("--chunk must be positive")
 	}
+	format, err := frame.ParseFormat(o.as)
+	if err != nil {
+		return usageErr("--as: %v", err)
+	}
+	spec := frame.Spec{Format: format, Method: o.method}
 	inputs, err := expandInputs(args)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
@@ -103,7 +114,7 @@ func runScan(cmd *cobra.Command, o *scanOptions, args []string) error {
 	worst := false
 	for _, in := range inputs {
 		start := time.Now()
-		res, size, err := scanInput(scanner, cmd.InOrStdin(), in, o.chunk)
+		res, size, err := scanInput(cmd.Context(), scanner, spec, cmd.InOrStdin(), in, o.chunk)
 		if err != nil {
 			out.Flush()
 			return &exitError{code: exitUsage, err: err}
@@ -149,10 +160,10 @@ const wholeFileLimit = 64 << 20
 // streamPiece is the size of the reads that feed a stream when --chunk is not given.
 const streamPiece = 1 << 20
 
-// scanInput scans one input: a small file whole, anything else through a stream in reads of
-// chunk bytes (streamPiece when chunk is 0). Both give the same findings. It returns the
-// result and the number of bytes scanned.
-func scanInput(s *engine.Scanner, stdin io.Reader, name string, chunk int) (*engine.Result, int, error) {
+// scanInput scans one input framed as spec says: a small file whole, anything else through a
+// stream in reads of chunk bytes (streamPiece when chunk is 0). Both give the same findings.
+// It returns the result and the number of bytes scanned.
+func scanInput(ctx context.Context, s *engine.Scanner, spec frame.Spec, stdin io.Reader, name string, chunk int) (*engine.Result, int, error) {
 	var r io.Reader = stdin
 	if name != stdinName {
 		f, err := os.Open(name)
@@ -165,14 +176,18 @@ func scanInput(s *engine.Scanner, stdin io.Reader, name string, chunk int) (*eng
 			if err != nil {
 				return nil, 0, fmt.Errorf("read %s: %w", name, err)
 			}
-			return s.Scan(data), len(data), nil
+			res, err := frame.Scan(ctx, s, spec, data)
+			if err != nil {
+				return nil, len(data), fmt.Errorf("scan %s: %w", name, err)
+			}
+			return res, len(data), nil
 		}
 		r = f
 	}
 	if chunk == 0 {
 		chunk = streamPiece
 	}
-	st := s.NewStream()
+	st := frame.NewStream(ctx, s, spec)
 	buf := make([]byte, chunk)
 	total := 0
 	for {
