@@ -16,12 +16,21 @@ import (
 	"github.com/oktsec/oktsec/ir"
 )
 
-// magic starts every bundle file; magicV1 started those of format 1, which held the Vectorscan
-// database inside the JSON (base64) and took longer to decode than everything else together.
+// format is the bundle format this package writes and reads, and magic starts its files.
 const (
-	magic   = "OKTSEC-BUNDLE 2\n"
-	magicV1 = "OKTSEC-BUNDLE 1\n"
+	format = 3
+	magic  = "OKTSEC-BUNDLE 3\n"
 )
+
+// oldFormats are the magic lines of formats no longer read, with why.
+var oldFormats = []struct{ magic, why string }{
+	// Format 1 held the Vectorscan database inside the JSON (base64), which took longer to
+	// decode than everything else together.
+	{"OKTSEC-BUNDLE 1\n", "bundle format 1 is no longer read"},
+	// Format 2 predates the rules' secret marker: read now, its credential and personal-data
+	// rules would lose their excerpt masking.
+	{"OKTSEC-BUNDLE 2\n", "bundle format 2 is no longer read (its rules carry no secret markers, so secrets would not be masked)"},
+}
 
 // Bundle is a compiled rule set with its provenance.
 type Bundle struct {
@@ -48,7 +57,7 @@ var ErrCorrupt = errors.New("bundle is corrupt or was modified")
 // The payload is the decimal length of the JSON encoding of b, a newline, that JSON, then
 // b.Vectorscan's bytes.
 func Write(w io.Writer, b *Bundle) error {
-	b.Format = 2
+	b.Format = format
 	js, err := json.Marshal(b)
 	if err != nil {
 		return fmt.Errorf("encode bundle: %w", err)
@@ -71,8 +80,10 @@ func Write(w io.Writer, b *Bundle) error {
 
 // Read decodes a bundle and checks its digest. b.Vectorscan aliases data.
 func Read(data []byte) (*Bundle, error) {
-	if bytes.HasPrefix(data, []byte(magicV1)) {
-		return nil, errors.New("bundle format 1 is no longer read: compile the rules again (oktsec rules compile -o)")
+	for _, old := range oldFormats {
+		if bytes.HasPrefix(data, []byte(old.magic)) {
+			return nil, errors.New(old.why + ": compile the rules again (oktsec rules compile -o)")
+		}
 	}
 	if !bytes.HasPrefix(data, []byte(magic)) {
 		return nil, fmt.Errorf("not an oktsec bundle (missing header)")
@@ -103,7 +114,7 @@ func Read(data []byte) (*Bundle, error) {
 	if err := json.Unmarshal(js, &b); err != nil {
 		return nil, fmt.Errorf("decode bundle: %w", err)
 	}
-	if b.Format != 2 {
+	if b.Format != format {
 		return nil, fmt.Errorf("unsupported bundle format %d", b.Format)
 	}
 	if b.Rules == nil {

@@ -39,7 +39,7 @@ func TestRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("read: %v", err)
 		}
-		if got.Format != 2 || got.Backend != "vectorscan" || !got.Created.Equal(sample(nil).Created) ||
+		if got.Format != format || got.Backend != "vectorscan" || !got.Created.Equal(sample(nil).Created) ||
 			strings.Join(got.Sources, ",") != "a.okt,b.okt" || len(got.Rules.Rules) != 1 || got.Rules.Rules[0].ID != "R_1" {
 			t.Errorf("read back %+v", got)
 		}
@@ -65,6 +65,7 @@ func TestReadRefuses(t *testing.T) {
 		{"empty", nil, "not an oktsec bundle"},
 		{"other file", []byte("{\"rules\":[]}"), "not an oktsec bundle"},
 		{"format 1", []byte("OKTSEC-BUNDLE 1\n" + strings.Repeat("0", 64) + "\n{}"), "format 1 is no longer read"},
+		{"format 2", []byte("OKTSEC-BUNDLE 2\n" + strings.Repeat("0", 64) + "\n{}"), "format 2 is no longer read"},
 		{"short digest", []byte(magic + "abcd\n{}"), "bad digest line"},
 		{"digest not hex", []byte(magic + strings.Repeat("z", 64) + "\n{}"), "bad digest line"},
 		{"json byte changed", flip(header + 5), "corrupt"},

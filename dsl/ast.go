@@ -19,11 +19,13 @@ type Rule struct {
 	Items  []*Item `parser:"@@* \"}\""`
 }
 
-// Item is one clause of a rule.
+// Item is one clause of a rule. Secret is the bare marker `secret`: the rule's matches are
+// secret values, so their excerpts are masked.
 type Item struct {
 	Pos       lexer.Position
 	Severity  *string       `parser:"\"severity\" @Ident"`
 	Category  *string       `parser:"| \"category\" @Ident"`
+	Secret    bool          `parser:"| @\"secret\""`
 	Meta      *MetaBlock    `parser:"| \"meta\" @@"`
 	Scope     []string      `parser:"| \"scope\" @Ident (\",\" @Ident)*"`
 	Strings   *StringsBlock `parser:"| \"strings\" @@"`

@@ -73,6 +73,10 @@ func (c *checker) rule(r *Rule) *ir.Rule {
 				}
 				out.Category = *it.Category
 			}
+		case it.Secret:
+			if once(it, "secret") {
+				out.Secret = true
+			}
 		case it.Meta != nil:
 			if once(it, "meta") {
 				c.meta(r, it.Meta, out)

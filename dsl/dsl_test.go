@@ -43,7 +43,11 @@ func TestDataDriven(t *testing.T) {
 }
 
 func describeRule(b *strings.Builder, r *ir.Rule) {
-	fmt.Fprintf(b, "rule %s severity=%s category=%s scope=%v examples=%d\n", r.ID, r.Severity, r.Category, r.Scope, len(r.Examples))
+	secret := ""
+	if r.Secret {
+		secret = " secret"
+	}
+	fmt.Fprintf(b, "rule %s severity=%s category=%s%s scope=%v examples=%d\n", r.ID, r.Severity, r.Category, secret, r.Scope, len(r.Examples))
 	for _, s := range r.Strings {
 		var mods []string
 		for _, m := range []struct {

@@ -10,16 +10,13 @@ import (
 // maxExcerpt is the longest excerpt, in runes.
 const maxExcerpt = 96
 
-// secretCategories have their excerpts masked: only a short prefix of the match is shown.
-var secretCategories = map[string]bool{"credential_leak": true, "pii": true}
-
 // excerpt renders matched bytes for display: invalid UTF-8 and control or invisible characters
-// are shown as escapes, white space as a space, long text is cut, and secrets are masked.
-func excerpt(b []byte, category string) string {
+// are shown as escapes, white space as a space, and long text is cut. The match of a secret
+// rule (ir.Rule.Secret) is masked: only a short prefix is shown, then stars.
+func excerpt(b []byte, secret bool) string {
 	var sb strings.Builder
 	total := utf8.RuneCount(b)
 	keep := maxExcerpt
-	secret := secretCategories[category]
 	if secret {
 		keep = min(total/4, 6)
 	}

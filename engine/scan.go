@@ -330,7 +330,7 @@ func (v *unitView) finding(bytesOf func(start, end int) []byte) Finding {
 	return Finding{
 		Rule: rule.ID, Severity: rule.Severity, Category: rule.Category,
 		Surface: v.unit.surface, Layer: v.unit.layer, Start: start, End: end,
-		Excerpt: excerpt(bytesOf(start, end), rule.Category),
+		Excerpt: excerpt(bytesOf(start, end), rule.Secret),
 	}
 }
 

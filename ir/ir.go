@@ -79,10 +79,13 @@ type RuleSet struct {
 
 // Rule is one detection rule.
 type Rule struct {
-	ID       string            `json:"id"`
-	Severity Severity          `json:"severity"`
-	Category string            `json:"category"`
-	Meta     map[string]string `json:"meta,omitempty"`
+	ID       string   `json:"id"`
+	Severity Severity `json:"severity"`
+	Category string   `json:"category"`
+	// Secret marks a rule whose matches are secret values (credentials, personal data): the
+	// excerpts of its findings are masked.
+	Secret bool              `json:"secret,omitempty"`
+	Meta   map[string]string `json:"meta,omitempty"`
 	// Scope lists the surfaces the rule applies to; empty means any.
 	Scope    []Surface `json:"scope,omitempty"`
 	Strings  []*String `json:"strings"`

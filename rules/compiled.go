@@ -23,7 +23,8 @@ import (
 // whose code cannot be identified (a modified checkout, a test binary) does not use it.
 
 // compiledMagic starts a compiled-sources cache file; the SHA-256 of the gob payload follows.
-const compiledMagic = "oktsec-compiled-sources-1\n"
+// Version 2: rules carry the secret marker (ir.Rule.Secret).
+const compiledMagic = "oktsec-compiled-sources-2\n"
 
 // compiledSources is the payload of a compiled-sources cache file.
 type compiledSources struct {

@@ -250,6 +250,9 @@ func writeExplain(w io.Writer, r *ir.Rule) {
 	fmt.Fprintf(w, "%s — %s\n\n", r.ID, r.Title())
 	fmt.Fprintf(w, "  severity:    %s (decision: %s)\n", r.Severity, engine.DecisionFor(r.Severity))
 	fmt.Fprintf(w, "  category:    %s\n", r.Category)
+	if r.Secret {
+		fmt.Fprintf(w, "  secret:      yes (excerpts of its findings are masked)\n")
+	}
 	fmt.Fprintf(w, "  scope:       %s\n", scope)
 	fmt.Fprintf(w, "  defined at:  %s\n", r.Pos)
 	fmt.Fprintf(w, "  remediation: %s\n", r.Meta["remediation"])
