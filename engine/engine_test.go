@@ -10,6 +10,7 @@ import (
 	"github.com/oktsec/oktsec/dsl"
 	"github.com/oktsec/oktsec/engine"
 	"github.com/oktsec/oktsec/frame"
+	"github.com/oktsec/oktsec/policy"
 )
 
 // TestDataDriven runs the cases in testdata/:
@@ -83,7 +84,7 @@ func TestDataDriven(t *testing.T) {
 
 func describe(res *engine.Result, input []byte) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "verdict: %s\n", res.Verdict)
+	fmt.Fprintf(&b, "verdict: %s\n", policy.Decide(res.Findings).Decision)
 	for _, f := range res.Findings {
 		fmt.Fprintf(&b, "%s %s %s %s %d-%d %q %q\n", f.Rule, f.Severity, f.Surface, f.Layer, f.Start, f.End, input[f.Start:f.End], f.Excerpt)
 	}

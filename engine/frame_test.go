@@ -6,6 +6,7 @@ import (
 
 	"github.com/oktsec/oktsec/engine"
 	"github.com/oktsec/oktsec/frame"
+	"github.com/oktsec/oktsec/policy"
 )
 
 // The engine's tests scan inputs as oktsec scan does, framed by package frame: JSON-RPC
@@ -52,12 +53,4 @@ func streamedSpec(t testing.TB, s *engine.Scanner, spec frame.Spec, input []byte
 }
 
 // decisionOf is the decision of the strictest finding.
-func decisionOf(fs []engine.Finding) engine.Decision {
-	d := engine.Allow
-	for _, f := range fs {
-		if x := engine.DecisionFor(f.Severity); x.Rank() > d.Rank() {
-			d = x
-		}
-	}
-	return d
-}
+func decisionOf(fs []engine.Finding) policy.Decision { return policy.Decide(fs).Decision }

@@ -12,44 +12,6 @@ import (
 	"github.com/oktsec/oktsec/ir"
 )
 
-// Decision is the verdict on a piece of content.
-type Decision string
-
-// Decisions from the most lenient to the strictest.
-const (
-	Allow      Decision = "allow"
-	Flag       Decision = "flag"
-	Quarantine Decision = "quarantine"
-	Block      Decision = "block"
-)
-
-// DecisionFor maps a severity to the decision it calls for: critical blocks, high quarantines,
-// medium flags, low and info allow.
-func DecisionFor(s ir.Severity) Decision {
-	switch {
-	case s >= ir.Critical:
-		return Block
-	case s >= ir.High:
-		return Quarantine
-	case s >= ir.Medium:
-		return Flag
-	}
-	return Allow
-}
-
-// Rank orders decisions; a higher rank is stricter.
-func (d Decision) Rank() int {
-	switch d {
-	case Block:
-		return 3
-	case Quarantine:
-		return 2
-	case Flag:
-		return 1
-	}
-	return 0
-}
-
 // LayerPlain is the layer of text found as is in the input (not decoded from an encoding).
 const LayerPlain = "plain"
 
@@ -66,9 +28,9 @@ type Finding struct {
 	Excerpt string `json:"excerpt"`
 }
 
-// Result is the outcome of scanning one input.
+// Result is the outcome of scanning one input: what the rules found. What to do about it is
+// package policy's to decide.
 type Result struct {
-	Verdict  Decision  `json:"verdict"`
 	Findings []Finding `json:"findings"`
 	// Notes report what was not scanned in full, such as encoded blobs beyond the decoding
 	// budget.
@@ -196,7 +158,7 @@ func (sc *scratch) reset(db *Database) {
 	sc.rules = sc.rules[:0]
 }
 
-// finish sorts findings and sets the verdict.
+// finish sorts the findings.
 func (r *Result) finish() {
 	sort.SliceStable(r.Findings, func(i, j int) bool {
 		a, b := r.Findings[i], r.Findings[j]
@@ -214,10 +176,6 @@ func (r *Result) finish() {
 		}
 		return a.Excerpt < b.Excerpt
 	})
-	r.Verdict = Allow
-	if max, ok := r.Max(); ok {
-		r.Verdict = DecisionFor(max)
-	}
 }
 
 // ScanUnits scans the units of one message (or document) and returns their findings, with
@@ -225,7 +183,7 @@ func (r *Result) finish() {
 // budget (MaxDecodedBytes, MaxDecodedBlobs). A done ctx stops the scan with an error: a
 // partial result is never returned.
 func (s *Scanner) ScanUnits(ctx context.Context, units []Unit) (*Result, error) {
-	res := &Result{Verdict: Allow, Findings: []Finding{}}
+	res := &Result{Findings: []Finding{}}
 	sc := s.getScratch()
 	defer s.putScratch(sc)
 	budget := newDecodeBudget()

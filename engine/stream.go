@@ -30,7 +30,7 @@ type TextStream struct {
 
 // NewTextStream starts a text stream. A done ctx makes Write and Close fail.
 func (s *Scanner) NewTextStream(ctx context.Context) *TextStream {
-	return &TextStream{ctx: ctx, s: s, budget: newDecodeBudget(), res: &Result{Verdict: Allow, Findings: []Finding{}}}
+	return &TextStream{ctx: ctx, s: s, budget: newDecodeBudget(), res: &Result{Findings: []Finding{}}}
 }
 
 // Write scans the next piece of the text. It fails after Close and once the stream's context

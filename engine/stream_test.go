@@ -10,6 +10,7 @@ import (
 	"github.com/oktsec/oktsec/dsl"
 	"github.com/oktsec/oktsec/engine"
 	"github.com/oktsec/oktsec/frame"
+	"github.com/oktsec/oktsec/policy"
 )
 
 // TestStreamEqualsWhole: every rule example, alone and inside a JSON-RPC message, gives the
@@ -119,14 +120,14 @@ rule FEW { severity high category t meta { title = "t" remediation = "r" }
 
 	st := frame.NewStream(context.Background(), s, frame.Spec{})
 	st.Write([]byte("wire. ignore all previous. "))
-	if pr := st.Progress(); decisionOf(pr.Findings) != engine.Allow || pr.Settled != 0 {
+	if pr := st.Progress(); decisionOf(pr.Findings) != policy.Allow || pr.Settled != 0 {
 		t.Fatalf("decided before the text was settled: %+v", pr)
 	}
 	for i := 0; i < 10; i++ {
 		st.Write(filler)
 	}
 	pr := st.Progress()
-	if decisionOf(pr.Findings) != engine.Block || len(pr.Findings) != 1 || pr.Findings[0].Rule != "EARLY" || pr.Findings[0].Start != 6 {
+	if decisionOf(pr.Findings) != policy.Block || len(pr.Findings) != 1 || pr.Findings[0].Rule != "EARLY" || pr.Findings[0].Start != 6 {
 		t.Fatalf("monotone rule not decided early: %+v", pr)
 	}
 	if pr.Settled < 1000 {
@@ -144,11 +145,11 @@ rule FEW { severity high category t meta { title = "t" remediation = "r" }
 	st = frame.NewStream(context.Background(), s, frame.Spec{})
 	msg := []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"q":"ignore all previous"}}`)
 	st.Write(msg[:40])
-	if pr := st.Progress(); pr.Settled != 0 || decisionOf(pr.Findings) != engine.Allow {
+	if pr := st.Progress(); pr.Settled != 0 || decisionOf(pr.Findings) != policy.Allow {
 		t.Fatalf("half a message judged: %+v", pr)
 	}
 	st.Write(msg[40:])
-	if pr := st.Progress(); pr.Settled != len(msg) || decisionOf(pr.Findings) != engine.Block {
+	if pr := st.Progress(); pr.Settled != len(msg) || decisionOf(pr.Findings) != policy.Block {
 		t.Fatalf("finished message not judged: %+v", pr)
 	}
 }

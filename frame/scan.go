@@ -160,15 +160,12 @@ func (c *collector) note(n string) {
 	c.notes = append(c.notes, n)
 }
 
-// result returns the findings as a Result: in input order (messages and events come in order,
-// and each result is sorted), with the verdict of the strictest.
+// result returns the findings as a Result, in input order (messages and events come in order,
+// and each result is sorted).
 func (c *collector) result() *engine.Result {
-	res := &engine.Result{Verdict: engine.Allow, Findings: c.findings, Notes: c.notes}
+	res := &engine.Result{Findings: c.findings, Notes: c.notes}
 	if res.Findings == nil {
 		res.Findings = []engine.Finding{}
-	}
-	if max, ok := res.Max(); ok {
-		res.Verdict = engine.DecisionFor(max)
 	}
 	return res
 }

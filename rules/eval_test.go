@@ -13,6 +13,7 @@ import (
 	"github.com/oktsec/oktsec/engine"
 	"github.com/oktsec/oktsec/frame"
 	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/policy"
 	"github.com/oktsec/oktsec/rules"
 )
 
@@ -77,7 +78,7 @@ func TestEvalCorpus(t *testing.T) {
 			byCat[c.category] = tl
 		}
 		tl.n++
-		if res.Verdict.Rank() >= engine.Flag.Rank() {
+		if policy.Decide(res.Findings).Decision.Rank() >= policy.Flag.Rank() {
 			detected++
 			tl.hit++
 		} else {
@@ -89,7 +90,7 @@ func TestEvalCorpus(t *testing.T) {
 		res := scanText(t, s, c.text)
 		max, _ := res.Max()
 		switch {
-		case res.Verdict.Rank() >= engine.Quarantine.Rank():
+		case policy.Decide(res.Findings).Decision.Rank() >= policy.Quarantine.Rank():
 			blocked++
 			var ids []string
 			for _, f := range res.Findings {
@@ -98,7 +99,7 @@ func TestEvalCorpus(t *testing.T) {
 				}
 			}
 			t.Logf("false positive benign.txt:%d [%s] %s %v %q", c.line, c.category, max, ids, c.text)
-		case res.Verdict == engine.Flag:
+		case policy.Decide(res.Findings).Decision == policy.Flag:
 			flagged++
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/oktsec/oktsec/engine"
 	"github.com/oktsec/oktsec/engine/hsmatch"
 	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/policy"
 	"github.com/oktsec/oktsec/rules"
 	"github.com/spf13/cobra"
 )
@@ -198,7 +199,7 @@ func newRulesListCmd() *cobra.Command {
 					if len(scope) == 0 {
 						scope = []ir.Surface{ir.ScopeAny}
 					}
-					list = append(list, ruleSummary{ID: r.ID, Severity: r.Severity, Decision: string(engine.DecisionFor(r.Severity)),
+					list = append(list, ruleSummary{ID: r.ID, Severity: r.Severity, Decision: string(policy.DecisionFor(r.Severity)),
 						Category: r.Category, Title: r.Title(), Scope: scope, File: r.Pos.File, Line: r.Pos.Line})
 				}
 				enc := json.NewEncoder(out)
@@ -248,7 +249,7 @@ func writeExplain(w io.Writer, r *ir.Rule) {
 		scope = strings.Join(parts, ", ")
 	}
 	fmt.Fprintf(w, "%s — %s\n\n", r.ID, r.Title())
-	fmt.Fprintf(w, "  severity:    %s (decision: %s)\n", r.Severity, engine.DecisionFor(r.Severity))
+	fmt.Fprintf(w, "  severity:    %s (decision: %s)\n", r.Severity, policy.DecisionFor(r.Severity))
 	fmt.Fprintf(w, "  category:    %s\n", r.Category)
 	if r.Secret {
 		fmt.Fprintf(w, "  secret:      yes (excerpts of its findings are masked)\n")

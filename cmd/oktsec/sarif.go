@@ -7,6 +7,7 @@ import (
 
 	"github.com/oktsec/oktsec/engine"
 	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/policy"
 )
 
 // SARIF 2.1.0, the subset needed to report findings with byte regions.
@@ -111,7 +112,7 @@ func writeSARIF(w io.Writer, results []fileResult, db *engine.Database) error {
 					Artifact: sarifArtifact{URI: displayName(fr.Path)},
 					Region:   sarifRegion{ByteOffset: f.Start, ByteLength: f.End - f.Start},
 				}}},
-				Props: map[string]any{"decision": engine.DecisionFor(f.Severity), "surface": f.Surface, "layer": f.Layer},
+				Props: map[string]any{"decision": policy.DecisionFor(f.Severity), "surface": f.Surface, "layer": f.Layer},
 			})
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/oktsec/oktsec/engine"
 	"github.com/oktsec/oktsec/frame"
 	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/policy"
 	"github.com/oktsec/oktsec/rules"
 	"github.com/spf13/cobra"
 )
@@ -35,8 +36,10 @@ type scanOptions struct {
 type fileResult struct {
 	Path   string
 	Result *engine.Result
-	Size   int
-	ScanNS int64
+	// Verdict is the policy's decision on the findings.
+	Verdict policy.Verdict
+	Size    int
+	ScanNS  int64
 }
 
 func newScanCmd() *cobra.Command {
@@ -119,7 +122,7 @@ func runScan(cmd *cobra.Command, o *scanOptions, args []string) error {
 			out.Flush()
 			return &exitError{code: exitUsage, err: err}
 		}
-		fr := fileResult{Path: in, Result: res, Size: size, ScanNS: time.Since(start).Nanoseconds()}
+		fr := fileResult{Path: in, Result: res, Verdict: policy.Decide(res.Findings), Size: size, ScanNS: time.Since(start).Nanoseconds()}
 		if max, ok := res.Max(); ok && max >= failOn {
 			worst = true
 		}
@@ -138,7 +141,8 @@ func runScan(cmd *cobra.Command, o *scanOptions, args []string) error {
 	case "json":
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(results[0].Result); err != nil {
+		fr := results[0]
+		if err := enc.Encode(scanRecord{Verdict: fr.Verdict.Decision, Findings: fr.Result.Findings, Notes: fr.Result.Notes}); err != nil {
 			return fmt.Errorf("write json: %w", err)
 		}
 	case "sarif":
@@ -262,7 +266,7 @@ func displayName(path string) string {
 
 func writeText(w io.Writer, fr fileResult, db *engine.Database) {
 	res := fr.Result
-	fmt.Fprintf(w, "%s: %s (%d finding%s)\n", displayName(fr.Path), strings.ToUpper(string(res.Verdict)),
+	fmt.Fprintf(w, "%s: %s (%d finding%s)\n", displayName(fr.Path), strings.ToUpper(string(fr.Verdict.Decision)),
 		len(res.Findings), plural(len(res.Findings)))
 	for _, f := range res.Findings {
 		title := ""
@@ -281,16 +285,24 @@ func plural(n int) string {
 	return "s"
 }
 
+// scanRecord is the object of --format json (README: the JSON output contract).
+type scanRecord struct {
+	Verdict  policy.Decision  `json:"verdict"`
+	Findings []engine.Finding `json:"findings"`
+	Notes    []string         `json:"notes,omitempty"`
+}
+
 // jsonlRecord is one line of --format jsonl: the json object plus path and scan time.
 type jsonlRecord struct {
 	Path     string           `json:"path"`
-	Verdict  engine.Decision  `json:"verdict"`
+	Verdict  policy.Decision  `json:"verdict"`
 	Findings []engine.Finding `json:"findings"`
+	Notes    []string         `json:"notes,omitempty"`
 	ScanNS   int64            `json:"scan_ns"`
 }
 
 func writeJSONL(w io.Writer, fr fileResult) error {
-	rec := jsonlRecord{Path: displayName(fr.Path), Verdict: fr.Result.Verdict, Findings: fr.Result.Findings, ScanNS: fr.ScanNS}
+	rec := jsonlRecord{Path: displayName(fr.Path), Verdict: fr.Verdict.Decision, Findings: fr.Result.Findings, Notes: fr.Result.Notes, ScanNS: fr.ScanNS}
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return fmt.Errorf("write jsonl: %w", err)
