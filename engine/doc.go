@@ -1,14 +1,13 @@
 // Package engine scans content with a compiled rule set and returns findings and a verdict.
 //
-// # Framing, units and surfaces
+// # Units and surfaces
 //
-// Input that opens with '{' or '[' is a sequence of JSON values (messages, batches, JSON Lines),
-// each cut into units on its own; from the first value that is not valid JSON or is longer than
-// the message limit, the rest of the input is one text unit, as is input that opens otherwise
-// (frame.go). Units are scanned on their own: every string (keys included) of a JSON-RPC
-// message, attributed to the surface it belongs to (tool.args, tool.result, tool.description,
-// prompt, resource), or a whole text as the surface text. A rule applies to a unit when its
-// scope names the unit's surface; every rule applies to text.
+// The engine scans units (Unit): pieces of text with the surface they belong to (tool.args,
+// tool.result, tool.description, prompt, resource, or text). Cutting content into units is the
+// caller's: package frame turns JSON-RPC messages, SSE bodies, JSON Lines and documents into
+// units, attributing every string of a message to its surface. A rule applies to a unit when its
+// scope names the unit's surface; every rule applies to text. ScanUnits scans the units of one
+// message, ScanText one whole text, and a TextStream a text that arrives in pieces.
 //
 // # Layers
 //
@@ -48,15 +47,21 @@
 //
 // # Streams
 //
-// Scanner.Scan takes a whole input; a Stream takes it in pieces and returns the same Result.
-// A stream holds one JSON message at a time, and a text unit whole only up to the unit buffer:
-// longer text is scanned in a window of about twice the rule set's longest match, with matches
-// confirmed in order as soon as no later text can change them (window.go). Memory does not grow
-// with the input. Progress reports the offset before which content is judged and the findings
-// so far: rules whose condition can only turn true fire there and then (ir.Monotone).
+// A TextStream takes a text in pieces and returns the Result ScanText returns for the whole.
+// It holds the text whole only up to the unit buffer: longer text is scanned in a window of
+// about twice the rule set's longest match, with matches confirmed in order as soon as no later
+// text can change them (window.go). Memory does not grow with the text. Settled reports the
+// offset before which the text is judged, and Findings the findings so far: rules whose
+// condition can only turn true fire there and then (ir.Monotone).
 //
-// # Verdicts
+// # Deadlines
 //
-// A rule fires at most once per unit. Severity maps to a decision (critical: block, high:
-// quarantine, medium: flag, low and info: allow) and the strictest finding sets the verdict.
+// Scans take a context.Context; a done context stops the scan with an error, never with a
+// partial result.
+//
+// # Findings, not verdicts
+//
+// A rule fires at most once per unit. The engine reports findings only: the verdict (severity
+// to decision, overrides, grouping) is package policy's, and an excerpt is masked when its rule
+// is marked secret.
 package engine
