@@ -1,10 +1,6 @@
 package hsmatch
 
-import (
-	"cmp"
-	"errors"
-	"slices"
-)
+import "errors"
 
 // Pattern is one expression to match; ID is the caller's number for it.
 type Pattern struct {
@@ -52,20 +48,4 @@ type Stats struct {
 	// StreamState is the size of one open stream's state, ScratchBytes that of one scratch
 	// space, and Scratches the number of scratch spaces allocated so far.
 	StreamState, ScratchBytes, Scratches int
-}
-
-// compareHits orders hits by End, then ID.
-func compareHits(a, b Hit) int {
-	if c := cmp.Compare(a.End, b.End); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.ID, b.ID)
-}
-
-// sortHits sorts hits by End then ID and drops duplicates.
-func sortHits(hits []Hit) []Hit {
-	if !slices.IsSortedFunc(hits, compareHits) {
-		slices.SortFunc(hits, compareHits)
-	}
-	return slices.Compact(hits)
 }

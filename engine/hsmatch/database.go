@@ -3,7 +3,9 @@
 package hsmatch
 
 import (
+	"cmp"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -132,4 +134,20 @@ func (db *Database) call(hits []Hit, f func(*resources, *slot) error) ([]Hit, er
 	}
 	hits = hits[:start+len(sortHits(hits[start:]))]
 	return hits, err
+}
+
+// compareHits orders hits by End, then ID.
+func compareHits(a, b Hit) int {
+	if c := cmp.Compare(a.End, b.End); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// sortHits sorts hits by End then ID and drops duplicates.
+func sortHits(hits []Hit) []Hit {
+	if !slices.IsSortedFunc(hits, compareHits) {
+		slices.SortFunc(hits, compareHits)
+	}
+	return slices.Compact(hits)
 }
