@@ -8,7 +8,7 @@ LDFLAGS := -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 # Streaming and backend equivalence get longer: their inputs have more ways to go wrong.
 FUZZTIME_LONG ?= 30s
-FUZZ_TARGETS := FuzzPrefilterEquivalence FuzzDSL
+FUZZ_TARGETS := FuzzPrefilterEquivalence FuzzDSL FuzzJSONScan FuzzDecode FuzzBundleRead
 
 # The Hyperscan (Vectorscan) backend, engine/hsmatch, needs cgo and the library (pkg-config name
 # libhs; `make deps` installs it). When both are there, the binary is built with the build tag
