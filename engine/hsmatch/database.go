@@ -27,8 +27,8 @@ type Database struct {
 
 // resources is the C memory of a Database, apart from it so that a cleanup can free it.
 type resources struct {
-	block, stream hsDB
-	pool          *scratchPool
+	block hsDB
+	pool  *scratchPool
 }
 
 func (r *resources) free() {
@@ -36,25 +36,16 @@ func (r *resources) free() {
 		r.pool.free()
 	}
 	r.block.free()
-	r.stream.free()
 }
 
-// newDatabase takes ownership of the library databases of im (deserializing them).
+// newDatabase loads the library database of im (deserializing it).
 func newDatabase(im *image) (*Database, error) {
 	res := &resources{}
 	var err error
 	if res.block, err = deserialize(im.block); err != nil {
 		return nil, err
 	}
-	dbs := []hsDB{res.block}
-	if len(im.stream) > 0 {
-		if res.stream, err = deserialize(im.stream); err != nil {
-			res.free()
-			return nil, err
-		}
-		dbs = append(dbs, res.stream)
-	}
-	if res.pool, err = newScratchPool(dbs...); err != nil {
+	if res.pool, err = newScratchPool(res.block); err != nil {
 		res.free()
 		return nil, err
 	}
@@ -79,9 +70,6 @@ func (db *Database) Stats() Stats {
 		return st
 	}
 	st.BlockBytes = db.res.block.size()
-	if db.res.stream.p != nil {
-		st.StreamBytes, st.StreamState = db.res.stream.size(), db.res.stream.streamSize()
-	}
 	st.ScratchBytes = db.res.pool.proto.size()
 	db.res.pool.mu.Lock()
 	st.Scratches = len(db.res.pool.all)
@@ -90,7 +78,6 @@ func (db *Database) Stats() Stats {
 }
 
 // Close frees the database. It waits for calls in progress; later calls return ErrClosed.
-// Open streams must still be closed.
 func (db *Database) Close() error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
