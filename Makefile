@@ -8,7 +8,12 @@ LDFLAGS := -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 # Streaming and backend equivalence get longer: their inputs have more ways to go wrong.
 FUZZTIME_LONG ?= 30s
-FUZZ_TARGETS := FuzzPrefilterEquivalence FuzzDSL
+FUZZ_TARGETS := FuzzPrefilterEquivalence FuzzDSL FuzzJSONScan FuzzDecode FuzzBundleRead
+
+# staticcheck, pinned: `make staticcheck` installs this version into $(go env GOPATH)/bin when
+# that is not there already (2026.2.2; it supports the Go release in go.mod).
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(shell $(GO) env GOPATH 2>/dev/null | cut -d: -f1)/bin/staticcheck
 
 # The Hyperscan (Vectorscan) backend, engine/hsmatch, needs cgo and the library (pkg-config name
 # libhs; `make deps` installs it). When both are there, the binary is built with the build tag
@@ -27,7 +32,7 @@ endif
 # built-in set takes a minute or more, loading it from the cache milliseconds.
 export OKTSEC_CACHE_DIR ?= $(CURDIR)/.cache
 
-.PHONY: all build run test test-go test-hyperscan vet fmt-check rules-check fuzz bench bench-gate deps clean
+.PHONY: all build run test test-go test-hyperscan vet staticcheck fmt-check rules-check fuzz bench bench-gate deps clean
 
 all: build
 
@@ -40,7 +45,7 @@ run: build
 	@./$(BIN) scan examples/mcp-tools-call.json; status=$$?; \
 	  if [ $$status -gt 1 ]; then exit $$status; fi
 
-test: fmt-check vet build rules-check bench-gate test-go test-hyperscan
+test: fmt-check vet staticcheck build rules-check bench-gate test-go test-hyperscan
 	$(MAKE) fuzz
 
 # The test suite on the pure-Go backend.
@@ -89,6 +94,18 @@ vet:
 	$(GO) vet ./...
 ifeq ($(HYPERSCAN),yes)
 	$(GO) vet -tags hyperscan ./...
+endif
+
+# staticcheck on both tag sets (the hyperscan one when the library is there). The pinned version
+# is installed with go install when $(STATICCHECK) is missing or another version.
+staticcheck:
+	@if ! "$(STATICCHECK)" -version 2>/dev/null | grep -q "($(STATICCHECK_VERSION:v%=%))"; then \
+	  echo "installing staticcheck $(STATICCHECK_VERSION) into $(dir $(STATICCHECK))"; \
+	  GOBIN="$(dir $(STATICCHECK))" $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) || exit 1; \
+	fi
+	$(STATICCHECK) ./...
+ifeq ($(HYPERSCAN),yes)
+	$(STATICCHECK) -tags hyperscan ./...
 endif
 
 fmt-check:

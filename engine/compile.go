@@ -307,7 +307,7 @@ func (db *Database) Stats() Stats {
 			st.Vectorscan.Patterns += hst.Patterns
 			st.Vectorscan.Prefiltered += hst.Prefiltered
 			st.Vectorscan.Fallbacks += hst.Fallbacks
-			st.Vectorscan.Bytes += hst.BlockBytes + hst.StreamBytes
+			st.Vectorscan.Bytes += hst.BlockBytes
 		}
 	}
 	for _, pf := range []*prefilter{norm, raw} {

@@ -38,13 +38,17 @@ type Blob struct {
 	Map *normalize.Map
 }
 
-// Find returns the blobs of text that decode to text (valid UTF-8, mostly printable), in order.
-// At most limit bytes of decoded text are returned in total; truncated reports whether blobs
-// were left out for that reason.
+// Find returns the blobs of text that decode to text (valid UTF-8, mostly printable), in order
+// and without overlap. At most limit bytes of decoded text are returned in total; truncated
+// reports whether blobs were left out for that reason.
 func Find(text []byte, limit int) (blobs []Blob, truncated bool) {
 	used := 0
 	for i := 0; i < len(text); {
-		b, next := findAt(text, i)
+		floor := 0 // where a blob may start: after the previous one
+		if len(blobs) > 0 {
+			floor = blobs[len(blobs)-1].End
+		}
+		b, next := findAt(text, i, floor)
 		if b == nil {
 			i = next
 			continue
@@ -59,12 +63,13 @@ func Find(text []byte, limit int) (blobs []Blob, truncated bool) {
 	return blobs, false
 }
 
-// findAt looks for a blob starting at i; it returns the blob or nil, and where to go on.
-func findAt(text []byte, i int) (*Blob, int) {
+// findAt looks for a blob at i (a percent-encoded one may start before i, but not before
+// floor); it returns the blob or nil, and where to go on.
+func findAt(text []byte, i, floor int) (*Blob, int) {
 	c := text[i]
 	switch {
 	case c == '%':
-		return percentAt(text, i)
+		return percentAt(text, i, floor)
 	case isBase64(c):
 		j := i
 		for j < len(text) && isBase64(text[j]) {
@@ -186,11 +191,12 @@ func base64Blob(text []byte, i, j, end int) *Blob {
 	return &Blob{Kind: Base64, Start: i, End: end, Text: out, Map: m}
 }
 
-// percentAt decodes a run of text that holds percent escapes, starting at a '%'.
-func percentAt(text []byte, i int) (*Blob, int) {
-	// Extend left to the start of the run of URL characters, so "cmd%3Dcat%20..." decodes whole.
+// percentAt decodes a run of text that holds percent escapes, at a '%'.
+func percentAt(text []byte, i, floor int) (*Blob, int) {
+	// Extend left to the start of the run of URL characters, so "cmd%3Dcat%20..." decodes whole,
+	// but not into the previous blob (a base64 run right before the first '%').
 	start := i
-	for start > 0 && urlChar(text[start-1]) {
+	for start > floor && urlChar(text[start-1]) {
 		start--
 	}
 	var out []byte

@@ -1,10 +1,6 @@
 package hsmatch
 
-import (
-	"cmp"
-	"errors"
-	"slices"
-)
+import "errors"
 
 // Pattern is one expression to match; ID is the caller's number for it.
 type Pattern struct {
@@ -35,37 +31,17 @@ var ErrUnavailable = errors.New("hsmatch: built without Hyperscan support (build
 // it misses matches that it must report.
 var ErrBrokenRuntime = errors.New("hsmatch: the Hyperscan runtime misses matches on this machine")
 
-// ErrNoStreamMode is returned by OpenStream on a database compiled without stream mode
-// (Compile rather than CompileStreaming).
-var ErrNoStreamMode = errors.New("hsmatch: the database has no stream mode (CompileStreaming builds one)")
-
-// ErrClosed is returned by calls on a closed Database or Stream.
-var ErrClosed = errors.New("hsmatch: use of a closed database or stream")
+// ErrClosed is returned by calls on a closed Database.
+var ErrClosed = errors.New("hsmatch: use of a closed database")
 
 // Stats describes a Database.
 type Stats struct {
 	// Patterns is the number of patterns in the database; Prefiltered of them were compiled
 	// in Hyperscan's prefilter mode. Fallbacks is the number of patterns left out.
 	Patterns, Prefiltered, Fallbacks int
-	// BlockBytes and StreamBytes are the sizes of the block-mode and stream-mode databases.
-	BlockBytes, StreamBytes int
-	// StreamState is the size of one open stream's state, ScratchBytes that of one scratch
-	// space, and Scratches the number of scratch spaces allocated so far.
-	StreamState, ScratchBytes, Scratches int
-}
-
-// compareHits orders hits by End, then ID.
-func compareHits(a, b Hit) int {
-	if c := cmp.Compare(a.End, b.End); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.ID, b.ID)
-}
-
-// sortHits sorts hits by End then ID and drops duplicates.
-func sortHits(hits []Hit) []Hit {
-	if !slices.IsSortedFunc(hits, compareHits) {
-		slices.SortFunc(hits, compareHits)
-	}
-	return slices.Compact(hits)
+	// BlockBytes is the size of the block-mode database.
+	BlockBytes int
+	// ScratchBytes is the size of one scratch space, and Scratches the number of scratch
+	// spaces allocated so far.
+	ScratchBytes, Scratches int
 }

@@ -76,39 +76,6 @@ func goEnds(pats []hsmatch.Pattern, text []byte) map[hsmatch.Hit]bool {
 	return ends
 }
 
-// BenchmarkStreamRules is stream-mode throughput of the built-in expressions, in 4 KiB chunks.
-func BenchmarkStreamRules(b *testing.B) {
-	if !hsmatch.Available {
-		b.Skip("built without Hyperscan")
-	}
-	db, err := hsmatch.CompileStreaming(loadBuiltin(b).pats)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	for _, c := range corpora() {
-		b.Run(c.name, func(b *testing.B) {
-			b.SetBytes(int64(len(c.text)))
-			var hits []hsmatch.Hit
-			for b.Loop() {
-				st, err := db.OpenStream()
-				if err != nil {
-					b.Fatal(err)
-				}
-				hits = hits[:0]
-				for off := 0; off < len(c.text); off += 4096 {
-					if hits, err = st.Write(c.text[off:min(off+4096, len(c.text))], hits); err != nil {
-						b.Fatal(err)
-					}
-				}
-				if hits, err = st.Close(hits); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
 // BenchmarkUnmarshalRules loads the serialized built-in database (and frees it).
 func BenchmarkUnmarshalRules(b *testing.B) {
 	img, err := benchDB(b).Marshal()

@@ -14,18 +14,12 @@ import (
 // prefilter mode (HS_FLAG_PREFILTER, which over-approximates too); a pattern that still fails,
 // or that Translate rejects, is left out and listed by Database.Fallbacks: the caller finds its
 // matches another way. The error is for failures that concern the whole set.
-func Compile(pats []Pattern) (*Database, error) { return compile(pats, false) }
-
-// CompileStreaming is Compile that also builds the stream-mode database OpenStream needs
-// (Vectorscan 5.4.9 loses matches in stream mode; see Stream).
-func CompileStreaming(pats []Pattern) (*Database, error) { return compile(pats, true) }
-
-func compile(pats []Pattern, streaming bool) (*Database, error) {
+func Compile(pats []Pattern) (*Database, error) {
 	if err := checkRuntime(); err != nil {
 		return nil, err
 	}
 	seen := make(map[int]bool, len(pats))
-	c := &compiler{streaming: streaming}
+	c := &compiler{}
 	for _, p := range pats {
 		if seen[p.ID] {
 			return nil, fmt.Errorf("hsmatch: compile: duplicate pattern id %d", p.ID)
@@ -51,8 +45,6 @@ func compile(pats []Pattern, streaming bool) (*Database, error) {
 
 // compiler holds the expressions on their way into the databases.
 type compiler struct {
-	// streaming asks for a stream-mode database too.
-	streaming bool
 	ids       []int
 	exprs     []string
 	flags     []hyperscan.CompileFlag
@@ -72,7 +64,7 @@ func (c *compiler) remove(i int, reason string) {
 	c.flags = append(c.flags[:i], c.flags[i+1:]...)
 }
 
-// build compiles the databases. An expression the library rejects is first checked alone,
+// build compiles the database. An expression the library rejects is first checked alone,
 // cheaply (hs_expression_info); one that fails only in the full compile is found by its index
 // in the compile error. Either way it is retried with HS_FLAG_PREFILTER, then left out.
 func (c *compiler) build() (*image, error) {
@@ -87,9 +79,9 @@ func (c *compiler) build() (*image, error) {
 		return nil, errors.New("hsmatch: compile: no pattern can be compiled")
 	}
 	for {
-		block, stream, err := c.compileModes()
+		block, err := c.compileBlock()
 		if err == nil {
-			im := &image{ids: c.ids, fallbacks: c.fallbacks, block: block, stream: stream}
+			im := &image{ids: c.ids, fallbacks: c.fallbacks, block: block}
 			for i, f := range c.flags {
 				if f&hyperscan.PrefilterMode != 0 {
 					im.prefiltered = append(im.prefiltered, c.ids[i])
@@ -112,7 +104,7 @@ func (c *compiler) build() (*image, error) {
 func (c *compiler) retry(i int, err error) bool {
 	if c.flags[i]&hyperscan.PrefilterMode == 0 {
 		p := hyperscan.NewPattern(c.exprs[i], hyperscan.PrefilterMode)
-		if _, perr := compileMode(hyperscan.Patterns{p}, hyperscan.StreamMode); perr == nil {
+		if _, perr := compileMode(hyperscan.Patterns{p}, hyperscan.BlockMode); perr == nil {
 			c.flags[i] |= hyperscan.PrefilterMode
 			return true
 		}
@@ -121,33 +113,14 @@ func (c *compiler) retry(i int, err error) bool {
 	return false
 }
 
-// compileModes compiles the block-mode database and, when asked for, the stream-mode one at
-// the same time on a thread of its own, and returns them serialized.
-func (c *compiler) compileModes() (block, stream []byte, err error) {
+// compileBlock compiles the block-mode database and returns it serialized.
+func (c *compiler) compileBlock() ([]byte, error) {
 	pats := make([]*hyperscan.Pattern, len(c.exprs))
 	for i, e := range c.exprs {
 		pats[i] = hyperscan.NewPattern(e, c.flags[i])
 		pats[i].Id = i
 	}
-	type result struct {
-		b   []byte
-		err error
-	}
-	streamc := make(chan result, 1)
-	if c.streaming {
-		go func() {
-			b, err := compileMode(pats, hyperscan.StreamMode)
-			streamc <- result{b, err}
-		}()
-	} else {
-		streamc <- result{}
-	}
-	block, berr := compileMode(pats, hyperscan.BlockMode)
-	s := <-streamc
-	if berr != nil {
-		return nil, nil, berr
-	}
-	return block, s.b, s.err
+	return compileMode(pats, hyperscan.BlockMode)
 }
 
 func compileMode(pats hyperscan.Patterns, mode hyperscan.ModeFlag) ([]byte, error) {

@@ -3,7 +3,9 @@
 package hsmatch
 
 import (
+	"cmp"
 	"runtime"
+	"slices"
 	"sync"
 )
 
@@ -25,8 +27,8 @@ type Database struct {
 
 // resources is the C memory of a Database, apart from it so that a cleanup can free it.
 type resources struct {
-	block, stream hsDB
-	pool          *scratchPool
+	block hsDB
+	pool  *scratchPool
 }
 
 func (r *resources) free() {
@@ -34,25 +36,16 @@ func (r *resources) free() {
 		r.pool.free()
 	}
 	r.block.free()
-	r.stream.free()
 }
 
-// newDatabase takes ownership of the library databases of im (deserializing them).
+// newDatabase loads the library database of im (deserializing it).
 func newDatabase(im *image) (*Database, error) {
 	res := &resources{}
 	var err error
 	if res.block, err = deserialize(im.block); err != nil {
 		return nil, err
 	}
-	dbs := []hsDB{res.block}
-	if len(im.stream) > 0 {
-		if res.stream, err = deserialize(im.stream); err != nil {
-			res.free()
-			return nil, err
-		}
-		dbs = append(dbs, res.stream)
-	}
-	if res.pool, err = newScratchPool(dbs...); err != nil {
+	if res.pool, err = newScratchPool(res.block); err != nil {
 		res.free()
 		return nil, err
 	}
@@ -77,9 +70,6 @@ func (db *Database) Stats() Stats {
 		return st
 	}
 	st.BlockBytes = db.res.block.size()
-	if db.res.stream.p != nil {
-		st.StreamBytes, st.StreamState = db.res.stream.size(), db.res.stream.streamSize()
-	}
 	st.ScratchBytes = db.res.pool.proto.size()
 	db.res.pool.mu.Lock()
 	st.Scratches = len(db.res.pool.all)
@@ -88,7 +78,6 @@ func (db *Database) Stats() Stats {
 }
 
 // Close frees the database. It waits for calls in progress; later calls return ErrClosed.
-// Open streams must still be closed.
 func (db *Database) Close() error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
@@ -132,4 +121,20 @@ func (db *Database) call(hits []Hit, f func(*resources, *slot) error) ([]Hit, er
 	}
 	hits = hits[:start+len(sortHits(hits[start:]))]
 	return hits, err
+}
+
+// compareHits orders hits by End, then ID.
+func compareHits(a, b Hit) int {
+	if c := cmp.Compare(a.End, b.End); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// sortHits sorts hits by End then ID and drops duplicates.
+func sortHits(hits []Hit) []Hit {
+	if !slices.IsSortedFunc(hits, compareHits) {
+		slices.SortFunc(hits, compareHits)
+	}
+	return slices.Compact(hits)
 }

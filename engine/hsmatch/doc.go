@@ -10,13 +10,17 @@
 // built with the build tag hyperscan (pkg-config name libhs); without the tag, Available is
 // false and Compile and Unmarshal return ErrUnavailable.
 //
-// A Database holds a block-mode Hyperscan database and, when built by CompileStreaming, a
-// stream-mode one (the engine scans streams in block mode: see Stream). Scratch space is pooled
-// per Database and shared by every scan and stream; a Stream holds only Hyperscan's small
-// stream state. Matches are collected into a C-side buffer during each call and handed over in
-// one batch, so there is no Go callback per match. A small cgo shim (shim.go) makes the library
-// calls itself: it also pins the SSE variant of a multi-target library, whose AVX-512 and AVX2
-// variants miss matches in the version Debian ships (see runtime.go); a self-test guards
-// Compile and Unmarshal against a runtime with the first fault, TestAVX2Reproducer keeps the
-// second.
+// A Database holds a block-mode Hyperscan database only. Stream mode is not used: Debian's
+// Vectorscan 5.4.9 loses matches across writes there. The expression
+// fsockopen\s{0,2}\([^\n]{0,300}(?:exec|...)\s{0,2}\( over
+// "00000000000000000000fsockopen(00000000000000000000exec(" written as 52 bytes then 3
+// reports nothing, where block mode and other cuts report the end 55. So the engine scans
+// streamed text in block mode over overlapping windows.
+//
+// Scratch space is pooled per Database and shared by every scan. Matches are collected into a
+// C-side buffer during each call and handed over in one batch, so there is no Go callback per
+// match. A small cgo shim (shim.go) makes the library calls itself: it also pins the SSE
+// variant of a multi-target library, whose AVX-512 and AVX2 variants miss matches in the
+// version Debian ships (see runtime.go); a self-test guards Compile and Unmarshal against a
+// runtime with the first fault, TestAVX2Reproducer keeps the second.
 package hsmatch

@@ -7,10 +7,10 @@ import (
 )
 
 // The serialized form of a Database: a magic string, then the id table, the prefiltered and
-// fallback ids, and the two serialized Hyperscan databases. Integers are varints; byte strings
-// and lists are length-prefixed. The Hyperscan parts carry their own version and platform
-// checks, made when they are deserialized.
-const formatMagic = "OKHSM\x01"
+// fallback ids, and the serialized block-mode Hyperscan database. Integers are varints; byte
+// strings and lists are length-prefixed. The Hyperscan part carries its own version and
+// platform checks, made when it is deserialized. Format 1 also held a stream-mode database.
+const formatMagic = "OKHSM\x02"
 
 // image is the library-independent content of a Database.
 type image struct {
@@ -19,13 +19,12 @@ type image struct {
 	// prefiltered lists the pattern IDs compiled with HS_FLAG_PREFILTER.
 	prefiltered []int
 	fallbacks   []Fallback
-	// block and stream are the serialized block-mode and stream-mode databases; stream is
-	// empty for a database without stream mode.
-	block, stream []byte
+	// block is the serialized block-mode database.
+	block []byte
 }
 
 func (im *image) encode() []byte {
-	n := len(formatMagic) + len(im.block) + len(im.stream) + 16*(len(im.ids)+len(im.fallbacks)) + 64
+	n := len(formatMagic) + len(im.block) + 16*(len(im.ids)+len(im.fallbacks)) + 64
 	b := make([]byte, 0, n)
 	b = append(b, formatMagic...)
 	b = appendInts(b, im.ids)
@@ -36,7 +35,6 @@ func (im *image) encode() []byte {
 		b = appendBytes(b, []byte(f.Reason))
 	}
 	b = appendBytes(b, im.block)
-	b = appendBytes(b, im.stream)
 	return b
 }
 
@@ -66,7 +64,7 @@ func decodeImage(b []byte) (*image, error) {
 	for i := 0; i < nf && r.err == nil; i++ {
 		im.fallbacks = append(im.fallbacks, Fallback{ID: r.int(), Reason: string(r.bytes())})
 	}
-	im.block, im.stream = r.bytes(), r.bytes()
+	im.block = r.bytes()
 	if r.err == nil && len(r.b) != 0 {
 		r.err = fmt.Errorf("%d trailing bytes", len(r.b))
 	}

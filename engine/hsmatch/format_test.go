@@ -10,8 +10,7 @@ func TestImageRoundTrip(t *testing.T) {
 		ids:         []int{7, -3, 1 << 40},
 		prefiltered: []int{-3},
 		fallbacks:   []Fallback{{ID: 9, Reason: "expression can match the empty string"}},
-		block:       []byte("block bytes"),
-		stream:      []byte{0, 1, 2, 255},
+		block:       []byte("block bytes\x00\xff"),
 	}
 	b := im.encode()
 	got, err := decodeImage(b)

@@ -16,13 +16,7 @@ func (db *Database) Marshal() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hsmatch: marshal block database: %w", err)
 	}
-	var stream []byte
-	if db.res.stream.p != nil {
-		if stream, err = db.res.stream.serialize(); err != nil {
-			return nil, fmt.Errorf("hsmatch: marshal stream database: %w", err)
-		}
-	}
-	im := image{ids: db.ids, prefiltered: db.prefiltered, fallbacks: db.fallbacks, block: block, stream: stream}
+	im := image{ids: db.ids, prefiltered: db.prefiltered, fallbacks: db.fallbacks, block: block}
 	return im.encode(), nil
 }
 

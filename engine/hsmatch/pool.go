@@ -10,7 +10,7 @@ type slot struct {
 	sink    sink
 }
 
-// scratchPool lends slots to scans and streams. Slots are cloned from a prototype scratch on
+// scratchPool lends slots to scans. Slots are cloned from a prototype scratch on
 // demand, so there are as many as there were calls at once, and each serves one call at a time.
 // A sync.Pool would drop slots without freeing their C memory.
 type scratchPool struct {
@@ -20,8 +20,8 @@ type scratchPool struct {
 	all   []*slot
 }
 
-func newScratchPool(dbs ...hsDB) (*scratchPool, error) {
-	proto, err := allocScratch(dbs...)
+func newScratchPool(d hsDB) (*scratchPool, error) {
+	proto, err := allocScratch(d)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -56,10 +57,15 @@ func runtimeName() string {
 }
 
 // targetPlatform is the platform databases are compiled for: this machine, less its AVX
-// features when an SSE runtime variant runs them.
+// features when an SSE runtime variant runs them; nil (the host, as the library sees it) when
+// the library cannot describe this machine.
 func targetPlatform() hyperscan.Platform {
 	host := hyperscan.PopulatePlatform()
-	if host == nil || runtimeState.variant == "" {
+	// On failure PopulatePlatform returns a nil pointer in a non-nil interface.
+	if v := reflect.ValueOf(host); !v.IsValid() || (v.Kind() == reflect.Pointer && v.IsNil()) {
+		return nil
+	}
+	if runtimeState.variant == "" {
 		return host
 	}
 	return hyperscan.NewPlatform(host.Tune(), 0)

@@ -16,31 +16,24 @@ package hsmatch
 typedef struct {
 	hs_error_t (*scan)(const hs_database_t *, const char *, unsigned int, unsigned int,
 		hs_scratch_t *, match_event_handler, void *);
-	hs_error_t (*scan_stream)(hs_stream_t *, const char *, unsigned int, unsigned int,
-		hs_scratch_t *, match_event_handler, void *);
-	hs_error_t (*open_stream)(const hs_database_t *, unsigned int, hs_stream_t **);
-	hs_error_t (*close_stream)(hs_stream_t *, hs_scratch_t *, match_event_handler, void *);
 	hs_error_t (*deserialize)(const char *, const size_t, hs_database_t **);
 	hs_error_t (*serialize)(const hs_database_t *, char **, size_t *);
 	hs_error_t (*free_database)(hs_database_t *);
 	hs_error_t (*database_size)(const hs_database_t *, size_t *);
-	hs_error_t (*stream_size)(const hs_database_t *, size_t *);
 } hsm_runtime;
 
-static hsm_runtime rt = {hs_scan, hs_scan_stream, hs_open_stream, hs_close_stream,
-	hs_deserialize_database, hs_serialize_database, hs_free_database, hs_database_size,
-	hs_stream_size};
+static hsm_runtime rt = {hs_scan, hs_deserialize_database, hs_serialize_database,
+	hs_free_database, hs_database_size};
 
 // hsm_use_variant switches every runtime call to one build of a multi-target library, named
 // by its symbol prefix ("corei7_", "core2_"), when the library exports it. It returns 1 when
 // it switched.
 static int hsm_use_variant(const char *prefix) {
-	static const char *names[] = {"hs_scan", "hs_scan_stream", "hs_open_stream",
-		"hs_close_stream", "hs_deserialize_database", "hs_serialize_database",
-		"hs_free_database", "hs_database_size", "hs_stream_size"};
-	void *p[9];
+	static const char *names[] = {"hs_scan", "hs_deserialize_database",
+		"hs_serialize_database", "hs_free_database", "hs_database_size"};
+	void *p[5];
 	char name[64];
-	for (int i = 0; i < 9; i++) {
+	for (int i = 0; i < 5; i++) {
 		snprintf(name, sizeof name, "%s%s", prefix, names[i]);
 		p[i] = dlsym(RTLD_DEFAULT, name);
 		if (p[i] == NULL) {
@@ -48,14 +41,10 @@ static int hsm_use_variant(const char *prefix) {
 		}
 	}
 	rt.scan = p[0];
-	rt.scan_stream = p[1];
-	rt.open_stream = p[2];
-	rt.close_stream = p[3];
-	rt.deserialize = p[4];
-	rt.serialize = p[5];
-	rt.free_database = p[6];
-	rt.database_size = p[7];
-	rt.stream_size = p[8];
+	rt.deserialize = p[1];
+	rt.serialize = p[2];
+	rt.free_database = p[3];
+	rt.database_size = p[4];
 	return 1;
 }
 
@@ -102,18 +91,6 @@ static hs_error_t hsm_scan(const hs_database_t *db, const char *data, unsigned i
 	return rt.scan(db, data, len, 0, scratch, hsm_on_match, sink);
 }
 
-static hs_error_t hsm_scan_stream(hs_stream_t *st, const char *data, unsigned int len,
-		hs_scratch_t *scratch, hsm_sink *sink) {
-	return rt.scan_stream(st, data, len, 0, scratch, hsm_on_match, sink);
-}
-
-static hs_error_t hsm_close_stream(hs_stream_t *st, hs_scratch_t *scratch, hsm_sink *sink) {
-	if (scratch == NULL) {
-		return rt.close_stream(st, NULL, NULL, NULL);
-	}
-	return rt.close_stream(st, scratch, hsm_on_match, sink);
-}
-
 static void hsm_free_sink(hsm_sink *s) {
 	free(s->hits);
 	free(s);
@@ -141,14 +118,6 @@ static hs_error_t hsm_free_database(hs_database_t *db) { return rt.free_database
 
 static hs_error_t hsm_database_size(const hs_database_t *db, size_t *n) {
 	return rt.database_size(db, n);
-}
-
-static hs_error_t hsm_stream_size(const hs_database_t *db, size_t *n) {
-	return rt.stream_size(db, n);
-}
-
-static hs_error_t hsm_open_stream(const hs_database_t *db, hs_stream_t **st) {
-	return rt.open_stream(db, 0, st);
 }
 */
 import "C"
@@ -186,9 +155,6 @@ type hsDB struct{ p *C.hs_database_t }
 
 // hsScratch is a Hyperscan scratch space.
 type hsScratch struct{ p *C.hs_scratch_t }
-
-// hsStream is the state of an open Hyperscan stream.
-type hsStream struct{ p *C.hs_stream_t }
 
 // sink collects the matches of one library call.
 type sink struct{ p *C.hsm_sink }
@@ -261,25 +227,14 @@ func (d hsDB) size() int {
 	return int(n)
 }
 
-// streamSize is the size of one stream's state.
-func (d hsDB) streamSize() int {
-	var n C.size_t
-	if C.hsm_stream_size(d.p, &n) != C.HS_SUCCESS {
-		return 0
-	}
-	return int(n)
-}
-
-// allocScratch makes (or grows) s so that it serves every database in dbs.
-func allocScratch(dbs ...hsDB) (hsScratch, error) {
+// allocScratch makes a scratch space for d.
+func allocScratch(d hsDB) (hsScratch, error) {
 	var s *C.hs_scratch_t
-	for _, d := range dbs {
-		if err := hsError("allocate scratch", C.hs_alloc_scratch(d.p, &s)); err != nil {
-			if s != nil {
-				C.hs_free_scratch(s)
-			}
-			return hsScratch{}, err
+	if err := hsError("allocate scratch", C.hs_alloc_scratch(d.p, &s)); err != nil {
+		if s != nil {
+			C.hs_free_scratch(s)
 		}
+		return hsScratch{}, err
 	}
 	return hsScratch{s}, nil
 }
@@ -336,31 +291,11 @@ func dataPtr(text []byte) (*C.char, C.uint, error) {
 	return (*C.char)(unsafe.Pointer(&text[0])), C.uint(len(text)), nil
 }
 
-// scan runs a block-mode scan, collecting into k.
+// scanBlock runs a block-mode scan, collecting into k.
 func scanBlock(d hsDB, text []byte, s hsScratch, k sink) error {
 	p, n, err := dataPtr(text)
 	if err != nil || n == 0 {
 		return err
 	}
 	return hsError("scan", C.hsm_scan(d.p, p, n, s.p, k.p))
-}
-
-func openStream(d hsDB) (hsStream, error) {
-	var st *C.hs_stream_t
-	return hsStream{st}, hsError("open stream", C.hsm_open_stream(d.p, &st))
-}
-
-// write scans the next chunk of a stream, collecting into k.
-func (st hsStream) write(chunk []byte, s hsScratch, k sink) error {
-	p, n, err := dataPtr(chunk)
-	if err != nil || n == 0 {
-		return err
-	}
-	return hsError("scan stream", C.hsm_scan_stream(st.p, p, n, s.p, k.p))
-}
-
-// close ends the stream, collecting end-of-data matches into k; with a zero scratch it only
-// frees the state.
-func (st hsStream) close(s hsScratch, k sink) error {
-	return hsError("close stream", C.hsm_close_stream(st.p, s.p, k.p))
 }

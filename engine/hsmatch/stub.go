@@ -11,14 +11,8 @@ func RuntimeInfo() string { return "none (built without the hyperscan build tag)
 // Database is a compiled set of patterns; without the hyperscan build tag there is none.
 type Database struct{}
 
-// Stream scans a text that arrives in chunks; without the hyperscan build tag there is none.
-type Stream struct{}
-
 // Compile returns ErrUnavailable: this build has no Hyperscan.
 func Compile([]Pattern) (*Database, error) { return nil, ErrUnavailable }
-
-// CompileStreaming returns ErrUnavailable: this build has no Hyperscan.
-func CompileStreaming([]Pattern) (*Database, error) { return nil, ErrUnavailable }
 
 // Unmarshal returns ErrUnavailable: this build has no Hyperscan.
 func Unmarshal([]byte) (*Database, error) { return nil, ErrUnavailable }
@@ -40,12 +34,3 @@ func (*Database) Marshal() ([]byte, error) { return nil, ErrUnavailable }
 
 // Scan returns ErrUnavailable.
 func (*Database) Scan(_ []byte, hits []Hit) ([]Hit, error) { return hits, ErrUnavailable }
-
-// OpenStream returns ErrUnavailable.
-func (*Database) OpenStream() (*Stream, error) { return nil, ErrUnavailable }
-
-// Write returns ErrUnavailable.
-func (*Stream) Write(_ []byte, hits []Hit) ([]Hit, error) { return hits, ErrUnavailable }
-
-// Close returns ErrUnavailable.
-func (*Stream) Close(hits []Hit) ([]Hit, error) { return hits, ErrUnavailable }
