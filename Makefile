@@ -8,7 +8,7 @@ LDFLAGS := -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 # Streaming and backend equivalence get longer: their inputs have more ways to go wrong.
 FUZZTIME_LONG ?= 30s
-FUZZ_TARGETS := FuzzPrefilterEquivalence FuzzDSL FuzzJSONScan FuzzDecode FuzzBundleRead
+FUZZ_TARGETS := FuzzPrefilterEquivalence FuzzDSL FuzzJSONScan FuzzDecode FuzzBundleRead FuzzFrameChunking
 
 # staticcheck, pinned: `make staticcheck` installs this version into $(go env GOPATH)/bin when
 # that is not there already (2026.2.2; it supports the Go release in go.mod).
