@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 
@@ -37,6 +38,8 @@ type Database struct {
 	hs *vectorscan
 	// longest is the most bytes one match of any pattern can span.
 	longest int
+	// log receives the database's messages (Options.Logger).
+	log *slog.Logger
 }
 
 // compiledPattern is one distinct string expression, shared by every rule that uses it.
@@ -106,6 +109,10 @@ func CompileWith(set *ir.RuleSet, opts Options) (*Database, error) {
 		rules:          set.Rules,
 		applies:        map[ir.Surface][]bool{},
 		patternApplies: map[ir.Surface][]bool{},
+		log:            opts.Logger,
+	}
+	if db.log == nil {
+		db.log = discard
 	}
 	byKey := map[string]int{}
 	var prefs [][]pattern.Prefilter // per pattern
