@@ -19,7 +19,7 @@ func (o ExampleOutcome) Passed() bool { return o.Fired == o.Example.Match }
 // RunExamples scans every rule's examples, as plain text, with the whole set and reports
 // whether each rule fired on each of its examples.
 func RunExamples(s *Set) []ExampleOutcome {
-	scanner := engine.NewScanner(s.DB)
+	scanner := engine.NewScanner(s.DB())
 	var out []ExampleOutcome
 	for _, r := range s.Rules.Rules {
 		for _, ex := range r.Examples {
