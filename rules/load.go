@@ -49,6 +49,17 @@ type Options struct {
 	AllowEmpty bool
 }
 
+// CompileError is the error of rule sources that do not compile. Its message lists the errors;
+// Diags holds every diagnostic, lints too. It unwraps to the errors as a dsl.Diagnostics.
+type CompileError struct {
+	Diags dsl.Diagnostics
+}
+
+func (e *CompileError) Error() string { return e.Diags.Errors().Error() }
+
+// Unwrap returns the errors among the diagnostics.
+func (e *CompileError) Unwrap() error { return e.Diags.Errors() }
+
 // ErrNoRules is the error of loading a rule set that has no rules without Options.AllowEmpty.
 var ErrNoRules = errors.New("the rule set has no rules")
 
@@ -92,8 +103,8 @@ func (s *Set) Wait(ctx context.Context) error {
 // tests.
 var vectorscanCompiles atomic.Int64
 
-// Load loads the rule set spec names. Compile errors of rule sources come back as a
-// dsl.Diagnostics error; ctx bounds a background compile (Options.BackgroundVectorscan).
+// Load loads the rule set spec names. Rule sources that do not compile come back as a
+// *CompileError; ctx bounds a background compile (Options.BackgroundVectorscan).
 func Load(ctx context.Context, spec Spec, opts Options) (*Set, error) {
 	l := &loader{opts: opts, log: opts.Logger}
 	if l.log == nil {
@@ -146,7 +157,7 @@ func (l *loader) sources(ctx context.Context, srcs []dsl.Source, origin string) 
 	if fresh {
 		set, diags := dsl.Compile(srcs)
 		if set == nil {
-			return nil, diags.Errors()
+			return nil, &CompileError{Diags: diags}
 		}
 		compiled = &compiledSources{Build: build, Sources: digest, Rules: set, Lints: diags.Warnings()}
 	} else {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oktsec/oktsec/dsl"
 	"github.com/oktsec/oktsec/engine"
 	"github.com/oktsec/oktsec/ir"
 	"github.com/oktsec/oktsec/rules"
@@ -47,12 +46,12 @@ func newRulesCompileCmd() *cobra.Command {
 			}
 			set, err := rules.Load(cmd.Context(), rules.Spec{Rules: dirArg(args)},
 				rules.Options{CacheDir: cacheDir(), Backend: backend, Logger: logger(cmd)})
-			var diags dsl.Diagnostics
-			if errors.As(err, &diags) {
-				for _, d := range diags {
+			var ce *rules.CompileError
+			if errors.As(err, &ce) {
+				for _, d := range ce.Diags {
 					fmt.Fprintln(cmd.ErrOrStderr(), d.Error())
 				}
-				return &exitError{code: exitFindings, err: fmt.Errorf("%d error(s)", len(diags.Errors()))}
+				return &exitError{code: exitFindings, err: fmt.Errorf("%d error(s)", len(ce.Diags.Errors()))}
 			}
 			if err != nil {
 				return &exitError{code: exitFindings, err: err}

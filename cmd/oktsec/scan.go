@@ -69,7 +69,7 @@ func loadRuleSet(cmd *cobra.Command, dir, bundlePath string) (*rules.Set, error)
 func loadRules(cmd *cobra.Command, spec rules.Spec, backend engine.Backend) (*rules.Set, error) {
 	set, err := rules.Load(cmd.Context(), spec, rules.Options{CacheDir: cacheDir(), Backend: backend, Logger: logger(cmd)})
 	if err != nil {
-		return nil, &exitError{code: exitUsage, err: err}
+		return nil, &exitError{code: exitUsage, err: fmt.Errorf("load rules: %w", err)}
 	}
 	return set, nil
 }
