@@ -81,13 +81,11 @@ func readKey(path string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cache key: %w", err)
 	}
-	switch {
-	case !fi.Mode().IsRegular():
+	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("cache key %s is not a regular file", path)
-	case fi.Mode().Perm()&0o077 != 0:
-		return nil, fmt.Errorf("cache key %s is open to other users (mode %v)", path, fi.Mode().Perm())
-	case !ownedByMe(fi):
-		return nil, fmt.Errorf("cache key %s belongs to another user", path)
+	}
+	if err := privateToMe(fi); err != nil {
+		return nil, fmt.Errorf("cache key %s: %w", path, err)
 	}
 	key, err := io.ReadAll(io.LimitReader(f, keySize+1))
 	if err != nil {

@@ -7,5 +7,6 @@ import "io/fs"
 // noFollow is 0 where opening cannot refuse symbolic links.
 const noFollow = 0
 
-// ownedByMe cannot tell file owners on this system; the key file's mode is checked alone.
-func ownedByMe(fs.FileInfo) bool { return true }
+// privateToMe cannot tell file owners and permissions on this system; the key file is trusted
+// as the directory's access control lets it be.
+func privateToMe(fs.FileInfo) error { return nil }
