@@ -28,7 +28,7 @@ $(info libhs not found (or cgo off): pure-Go build, without the Hyperscan backen
 endif
 endif
 
-# Compiled Vectorscan databases are cached here between runs (see rules.CacheEnv): compiling the
+# Compiled Vectorscan databases are cached here between runs (see rules.Options.CacheDir): compiling the
 # built-in set takes a minute or more, loading it from the cache milliseconds.
 export OKTSEC_CACHE_DIR ?= $(CURDIR)/.cache
 

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,14 +15,14 @@ import (
 
 // BenchmarkCompile measures loading the built-in rule set: from source (parse, check, lower,
 // build the engine database: what `oktsec scan` does at start; with Vectorscan its database
-// comes from the cache, see rules.CacheEnv) and from a compiled bundle (with Vectorscan, the
+// comes from the cache, and so do the compiled sources, see rules.Options.CacheDir) and from a compiled bundle (with Vectorscan, the
 // bundle holds the serialized database).
 func BenchmarkCompile(b *testing.B) {
 	setup(b) // one-time initialization (the DSL parser is built on first use) stays out of the figures
 	b.Run("from=source", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := rules.Load(""); err != nil {
+			if _, err := loadBuiltin(); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -30,7 +31,7 @@ func BenchmarkCompile(b *testing.B) {
 	b.Run("from=bundle", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := rules.LoadBundle(path); err != nil {
+			if _, err := rules.Load(context.Background(), rules.Spec{Bundle: path}, rules.Options{}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -60,9 +61,9 @@ func writeBundle(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	b := &bundle.Bundle{Created: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Backend: string(ruleSet.DB.Backend()), Sources: names, Rules: set}
-	if ruleSet.DB.Backend() == engine.BackendVectorscan {
-		if b.Vectorscan, err = ruleSet.DB.VectorscanImage(); err != nil {
+	b := &bundle.Bundle{Created: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Backend: string(ruleSet.DB().Backend()), Sources: names, Rules: set}
+	if ruleSet.DB().Backend() == engine.BackendVectorscan {
+		if b.Vectorscan, err = ruleSet.DB().VectorscanImage(); err != nil {
 			tb.Fatal(err)
 		}
 	}

@@ -68,10 +68,20 @@ func tempDir(tb testing.TB, name string) string {
 	return dir
 }
 
+// loadBuiltin loads the built-in set with the best backend, its Vectorscan database and compiled
+// sources cached in $OKTSEC_CACHE_DIR as oktsec would.
+func loadBuiltin() (*rules.Set, error) {
+	dir := os.Getenv("OKTSEC_CACHE_DIR")
+	if dir == "off" {
+		dir = ""
+	}
+	return rules.Load(context.Background(), rules.Spec{}, rules.Options{CacheDir: dir, Backend: engine.BestBackend()})
+}
+
 func setup(tb testing.TB) {
 	setupOnce.Do(func() {
 		var err error
-		ruleSet, err = rules.Load("")
+		ruleSet, err = loadBuiltin()
 		if err != nil {
 			panic(err)
 		}
@@ -84,9 +94,9 @@ func setup(tb testing.TB) {
 				naiveRes = append(naiveRes, regexp.MustCompile(a.Expr))
 			}
 		}
-		scanner = engine.NewScanner(ruleSet.DB)
-		reference = engine.NewReferenceScanner(ruleSet.DB)
-		if ruleSet.DB.Backend() != engine.BackendGo {
+		scanner = engine.NewScanner(ruleSet.DB())
+		reference = engine.NewReferenceScanner(ruleSet.DB())
+		if ruleSet.DB().Backend() != engine.BackendGo {
 			goDB, err := engine.CompileWith(ruleSet.Rules, engine.Options{Backend: engine.BackendGo})
 			if err != nil {
 				panic(err)

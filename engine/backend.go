@@ -38,10 +38,24 @@ type Options struct {
 	// warning in the log) if Vectorscan cannot compile the set.
 	Backend Backend
 	// Vectorscan is a serialized Vectorscan database (Database.VectorscanImage) to load
-	// instead of compiling one; it is ignored, with a warning, when it was built for other
-	// rules or another library.
+	// instead of compiling one; it is ignored, with a debug message, when it was built for
+	// other rules or another library.
 	Vectorscan []byte
+	// Logger receives the database's messages, at compile and at scan time; nil discards them.
+	Logger *slog.Logger
 }
+
+// ErrVectorscanUnavailable is the error of asking for the Vectorscan backend, or its costs, in a
+// build without it (no hyperscan build tag). It is the same value as the matcher's own error, so
+// errors.Is recognizes either.
+var ErrVectorscanUnavailable = hsmatch.ErrUnavailable
+
+// VectorscanRuntime describes the Vectorscan library and instruction set this build uses, or
+// says that it has none.
+func VectorscanRuntime() string { return hsmatch.RuntimeInfo() }
+
+// discard is the logger of a database given none.
+var discard = slog.New(slog.DiscardHandler)
 
 // vectorscan holds the Vectorscan databases of a rule set: one for the patterns matched on
 // normalized text, one for those matched on raw text (nil when a form has none), and prefilters
@@ -79,18 +93,18 @@ func (db *Database) useBackend(opts Options) error {
 		return fmt.Errorf("unknown backend %q", want)
 	}
 	if !hsmatch.Available {
-		return fmt.Errorf("backend %s: %w", want, hsmatch.ErrUnavailable)
+		return fmt.Errorf("backend %s: %w", want, ErrVectorscanUnavailable)
 	}
 	var err error
 	if opts.Vectorscan != nil {
 		if err = db.loadVectorscan(opts.Vectorscan); err == nil {
 			return nil
 		}
-		slog.Debug("vectorscan image not used; compiling", "err", err)
+		db.log.Debug("vectorscan image not used; compiling", "err", err)
 	}
 	if err = db.compileVectorscan(); err != nil {
 		if opts.Backend == "" {
-			slog.Warn("vectorscan cannot compile the rule set; using the go backend", "err", err)
+			db.log.Warn("vectorscan cannot compile the rule set; using the go backend", "err", err)
 			return nil
 		}
 		return err
@@ -130,7 +144,7 @@ func (db *Database) setVectorscan(hs *vectorscan) {
 		if hdb != nil {
 			for _, f := range hdb.Fallbacks() {
 				ids = append(ids, f.ID)
-				slog.Debug("pattern left to the go prefilter", "pattern", db.patterns[f.ID].expr, "reason", f.Reason)
+				db.log.Debug("pattern left to the go prefilter", "pattern", db.patterns[f.ID].expr, "reason", f.Reason)
 			}
 		}
 		return ids
@@ -293,17 +307,3 @@ func (db *Database) allRanges(patterns []int, done, end int, applies []bool, c *
 		c.add(p, r)
 	}
 }
-
-// discard is the logger of a database given none.
-var discard = slog.New(slog.DiscardHandler)
-
-// logger returns the database's logger.
-func (db *Database) logger() *slog.Logger {
-	if db.log != nil {
-		return db.log
-	}
-	return discard
-}
-
-// logger returns the logger of the scanner's database.
-func (s *Scanner) logger() *slog.Logger { return s.db.logger() }

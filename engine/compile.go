@@ -38,7 +38,7 @@ type Database struct {
 	hs *vectorscan
 	// longest is the most bytes one match of any pattern can span.
 	longest int
-	// log receives what the database has to report (nil: nothing).
+	// log receives the database's messages (Options.Logger).
 	log *slog.Logger
 }
 
@@ -109,6 +109,10 @@ func CompileWith(set *ir.RuleSet, opts Options) (*Database, error) {
 		rules:          set.Rules,
 		applies:        map[ir.Surface][]bool{},
 		patternApplies: map[ir.Surface][]bool{},
+		log:            opts.Logger,
+	}
+	if db.log == nil {
+		db.log = discard
 	}
 	byKey := map[string]int{}
 	var prefs [][]pattern.Prefilter // per pattern

@@ -2,7 +2,9 @@ package engine_test
 
 import (
 	"bytes"
+	"context"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"testing"
 	"unicode/utf8"
@@ -19,11 +21,18 @@ var (
 
 func builtinScanner(t *testing.T) *engine.Scanner {
 	t.Helper()
-	builtinOnce.Do(func() { builtinSet, builtinErr = rules.Load("") })
+	builtinOnce.Do(func() {
+		// The best backend, its database cached where the Makefile keeps it.
+		dir := os.Getenv("OKTSEC_CACHE_DIR")
+		if dir == "off" {
+			dir = ""
+		}
+		builtinSet, builtinErr = rules.Load(context.Background(), rules.Spec{}, rules.Options{CacheDir: dir, Backend: engine.BestBackend()})
+	})
 	if builtinErr != nil {
 		t.Fatalf("load built-in rules: %v", builtinErr)
 	}
-	return engine.NewScanner(builtinSet.DB)
+	return engine.NewScanner(builtinSet.DB())
 }
 
 // checkResult asserts the invariants every result has: offsets inside the input, findings in

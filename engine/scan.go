@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"runtime"
 	"sort"
 
@@ -303,7 +302,7 @@ func (s *Scanner) collectForm(sc *scratch, raw bool, text []byte, ascii bool, ap
 		var err error
 		sc.hits, err = hdb.Scan(text, sc.hits[:0])
 		if err != nil {
-			slog.Error("vectorscan scan failed; using the go prefilter", "err", err)
+			db.log.Error("vectorscan scan failed; using the go prefilter", "err", err)
 			pf = db.fullPrefilter(raw)
 		} else {
 			db.hitRanges(sc.hits, applies, &sc.cand)

@@ -28,7 +28,7 @@ const costProbe = `\x00oktsec-probe\x00`
 
 // VectorscanCosts compiles each distinct string expression of set alone for Vectorscan, one
 // after another, and reports the cost of every rule string, in rule order (strings that share
-// an expression share its figures). It fails with hsmatch.ErrUnavailable in a build without
+// an expression share its figures). It fails with ErrVectorscanUnavailable in a build without
 // Vectorscan. Compiling the built-in set this way takes about as long as compiling it whole.
 func VectorscanCosts(set *ir.RuleSet) ([]StringCost, error) {
 	type measured struct {

@@ -214,7 +214,7 @@ func (us *unitStream) feed(f *formScan, end int) {
 		if err != nil {
 			// Every match of the database's patterns that ends in the new text becomes a
 			// candidate, confirmed in Go: slower for this step, never unscanned.
-			us.s.logger().Error("vectorscan scan failed; confirming the window in go", "err", err)
+			us.db.log.Error("vectorscan scan failed; confirming the window in go", "err", err)
 			us.db.allRanges(f.held, f.hsDone, end, us.applies, &us.sc.cand)
 			f.hsDone = end
 			f.feed(end)

@@ -5,6 +5,7 @@ package fuzz
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"sync"
 	"testing"
 	"unicode/utf8"
@@ -21,8 +22,18 @@ var (
 	loadErr  error
 )
 
+// loadBuiltin loads the built-in set with the best backend, its Vectorscan database cached in
+// $OKTSEC_CACHE_DIR as oktsec would.
+func loadBuiltin() (*rules.Set, error) {
+	dir := os.Getenv("OKTSEC_CACHE_DIR")
+	if dir == "off" {
+		dir = ""
+	}
+	return rules.Load(context.Background(), rules.Spec{}, rules.Options{CacheDir: dir, Backend: engine.BestBackend()})
+}
+
 func builtinSet(t testing.TB) *rules.Set {
-	loadOnce.Do(func() { builtin, loadErr = rules.Load("") })
+	loadOnce.Do(func() { builtin, loadErr = loadBuiltin() })
 	if loadErr != nil {
 		t.Fatalf("load built-in rules: %v", loadErr)
 	}
@@ -70,8 +81,8 @@ func FuzzPrefilterEquivalence(f *testing.F) {
 		f.Add(s)
 	}
 	set := builtinSet(f)
-	fast := engine.NewScanner(set.DB)
-	ref := engine.NewReferenceScanner(set.DB)
+	fast := engine.NewScanner(set.DB())
+	ref := engine.NewReferenceScanner(set.DB())
 	f.Fuzz(func(t *testing.T, input []byte) {
 		if len(input) > 1024 {
 			input = input[:1024]
@@ -98,7 +109,7 @@ func FuzzChunking(f *testing.F) {
 		f.Add(s, uint16(i%97+1), uint8(i%3), uint16(0))
 	}
 	set := builtinSet(f)
-	base := engine.NewScanner(set.DB)
+	base := engine.NewScanner(set.DB())
 	f.Fuzz(func(t *testing.T, input []byte, chunk uint16, unitBuffer uint8, messageLimit uint16) {
 		if chunk == 0 {
 			chunk = 1
@@ -147,14 +158,14 @@ func FuzzBackends(f *testing.F) {
 		f.Add(s, uint16(i%97+1), uint8(i%3))
 	}
 	set := builtinSet(f)
-	if set.DB.Backend() != engine.BackendVectorscan {
+	if set.DB().Backend() != engine.BackendVectorscan {
 		f.Skip("this build has no vectorscan backend (build tag hyperscan)")
 	}
 	goDB, err := engine.CompileWith(set.Rules, engine.Options{Backend: engine.BackendGo})
 	if err != nil {
 		f.Fatal(err)
 	}
-	goScanner, hsScanner := engine.NewScanner(goDB), engine.NewScanner(set.DB)
+	goScanner, hsScanner := engine.NewScanner(goDB), engine.NewScanner(set.DB())
 	f.Fuzz(func(t *testing.T, input []byte, chunk uint16, unitBuffer uint8) {
 		if chunk == 0 {
 			chunk = 1
@@ -188,7 +199,7 @@ func FuzzFrameChunking(f *testing.F) {
 		f.Add(s, uint16(i%97+1), uint8(i%len(frame.Formats)))
 	}
 	set := builtinSet(f)
-	scanner := engine.NewScanner(set.DB)
+	scanner := engine.NewScanner(set.DB())
 	f.Fuzz(func(t *testing.T, input []byte, chunk uint16, format uint8) {
 		if chunk == 0 {
 			chunk = 1

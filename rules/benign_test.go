@@ -79,11 +79,11 @@ func TestBenignCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scans the Go tree and /usr/share/doc")
 	}
-	set, err := rules.Load("")
+	set, err := rules.Load(context.Background(), rules.Spec{}, rules.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	scanner := engine.NewScanner(set.DB)
+	scanner := engine.NewScanner(set.DB())
 	var scanned int64
 	var high []string
 	perRule := map[string]int{}

@@ -62,11 +62,11 @@ func readEval(t *testing.T, path string) []evalCase {
 func TestEvalCorpus(t *testing.T) {
 	attacks := readEval(t, "testdata/eval/attacks.txt")
 	benign := readEval(t, "testdata/eval/benign.txt")
-	set, err := rules.Load("")
+	set, err := rules.Load(context.Background(), rules.Spec{}, rules.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := engine.NewScanner(set.DB)
+	s := engine.NewScanner(set.DB())
 	type tally struct{ n, hit int }
 	byCat := map[string]*tally{}
 	detected := 0

@@ -24,7 +24,7 @@ func (o ExampleOutcome) Passed() bool { return o.Err == nil && o.Fired == o.Exam
 // RunExamples scans every rule's examples, framed as oktsec scan frames a file, with the whole set and reports
 // whether each rule fired on each of its examples.
 func RunExamples(s *Set) []ExampleOutcome {
-	scanner := engine.NewScanner(s.DB)
+	scanner := engine.NewScanner(s.DB())
 	var out []ExampleOutcome
 	for _, r := range s.Rules.Rules {
 		for _, ex := range r.Examples {

@@ -10,16 +10,19 @@ import (
 	"testing"
 
 	"github.com/cockroachdb/datadriven"
-	"github.com/oktsec/oktsec/engine/hsmatch"
+	"github.com/oktsec/oktsec/engine"
 )
 
 // TestCLI runs the cases in testdata/: `oktsec ARGS...` runs the command line with the case's
 // input as standard input and prints the exit code, standard output and standard error. The
-// word $TMP in arguments is replaced by a fresh temporary directory (shared within a file), and
-// `file NAME` writes its input to $TMP/NAME.
+// word $TMP in arguments is replaced by a fresh temporary directory (shared within a file),
+// `file NAME` writes its input to $TMP/NAME, `setenv NAME=VALUE` sets an environment variable for
+// the rest of the file, and `poison DIR` damages every cache file in $TMP/DIR (not the key): it
+// flips a byte of the first, cuts the second in half, empties the third, and so on.
 func TestCLI(t *testing.T) {
 	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
 		tmp := t.TempDir()
+		t.Setenv("OKTSEC_CACHE_DIR", "off") // a case that wants a cache sets one in $TMP
 		datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
 			switch d.Cmd {
 			case "file":
@@ -31,6 +34,11 @@ func TestCLI(t *testing.T) {
 					d.Fatalf(t, "%v", err)
 				}
 				return ""
+			case "setenv":
+				t.Setenv(d.CmdArgs[0].Key, strings.ReplaceAll(strings.Join(d.CmdArgs[0].Vals, ","), "$TMP", tmp))
+				return ""
+			case "poison":
+				return poison(t, filepath.Join(tmp, d.CmdArgs[0].Key))
 			case "oktsec":
 				var args []string
 				for _, a := range d.CmdArgs {
@@ -52,6 +60,33 @@ func TestCLI(t *testing.T) {
 			}
 		})
 	})
+}
+
+// poison damages the cache files of dir in turn three ways and reports how many it damaged.
+func poison(t *testing.T, dir string) string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*-*.*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no cache files in %s (%v)", dir, err)
+	}
+	for i, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch i % 3 {
+		case 0:
+			data[len(data)/2] ^= 0x10
+		case 1:
+			data = data[:len(data)/2]
+		default:
+			data = nil
+		}
+		if err := os.WriteFile(f, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return "damaged the cache files"
 }
 
 // scanTime matches the one varying field of jsonl output.
@@ -128,7 +163,7 @@ func TestLintVectorscan(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"rules", "compile", dir, "--strict", "--lint-vectorscan", "--vectorscan-budget", "1ns"}, strings.NewReader(""), &stdout, &stderr)
-	if !hsmatch.Available {
+	if engine.BestBackend() != engine.BackendVectorscan {
 		if code != 0 || !strings.Contains(stderr.String(), "--lint-vectorscan: skipped") {
 			t.Fatalf("exit %d, stderr %q: want 0 and a note that the lint was skipped", code, stderr.String())
 		}

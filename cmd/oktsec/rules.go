@@ -5,14 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
-	"github.com/oktsec/oktsec/bundle"
-	"github.com/oktsec/oktsec/dsl"
 	"github.com/oktsec/oktsec/engine"
-	"github.com/oktsec/oktsec/engine/hsmatch"
 	"github.com/oktsec/oktsec/ir"
 	"github.com/oktsec/oktsec/policy"
 	"github.com/oktsec/oktsec/rules"
@@ -44,24 +40,30 @@ func newRulesCompileCmd() *cobra.Command {
 		Short: "Compile a rule set, print diagnostics and lints, and optionally write a bundle",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			srcs, err := rules.Sources(dirArg(args))
-			if err != nil {
-				return usageErr("%v", err)
+			// A bundle is written for other runs to load: give it the best backend's database.
+			var backend engine.Backend
+			if output != "" {
+				backend = engine.BestBackend()
 			}
-			set, diags := dsl.Compile(srcs)
-			for _, d := range diags {
-				fmt.Fprintln(cmd.ErrOrStderr(), d.Error())
+			set, err := rules.Load(cmd.Context(), rules.Spec{Rules: dirArg(args)},
+				rules.Options{CacheDir: cacheDir(), Backend: backend, Logger: logger(cmd)})
+			var ce *rules.CompileError
+			if errors.As(err, &ce) {
+				for _, d := range ce.Diags {
+					fmt.Fprintln(cmd.ErrOrStderr(), d.Error())
+				}
+				return &exitError{code: exitFindings, err: fmt.Errorf("%d error(s)", len(ce.Diags.Errors()))}
 			}
-			if set == nil {
-				return &exitError{code: exitFindings, err: fmt.Errorf("%d error(s)", len(diags.Errors()))}
-			}
-			db, err := rules.CompileDB(set, srcs)
 			if err != nil {
 				return &exitError{code: exitFindings, err: err}
 			}
+			for _, d := range set.Lints {
+				fmt.Fprintln(cmd.ErrOrStderr(), d.Error())
+			}
+			db := set.DB()
 			st := db.Stats()
 			fmt.Fprintf(cmd.OutOrStdout(), "compiled %d rules: %d distinct patterns, %d prefilter literals (%d automaton states), %d without prefilter; longest match %d bytes; %d lint warning(s)\n",
-				st.Rules, st.Patterns, st.Literals, st.States, st.ScanAll, st.LongestMatch, len(diags.Warnings()))
+				st.Rules, st.Patterns, st.Literals, st.States, st.ScanAll, st.LongestMatch, len(set.Lints))
 			if stats {
 				fmt.Fprintf(cmd.OutOrStdout(), "backend: %s\n", db.Backend())
 			}
@@ -70,17 +72,17 @@ func newRulesCompileCmd() *cobra.Command {
 				fmt.Fprintf(cmd.OutOrStdout(), "vectorscan: %d patterns (%d in prefilter mode, %d left to the go prefilter), %d KiB\n",
 					v.Patterns, v.Prefiltered, v.Fallbacks, v.Bytes>>10)
 			}
-			warnings := len(diags.Warnings())
+			warnings := len(set.Lints)
 			if lintVectorscan {
-				n, err := lintVectorscanCosts(cmd, set, budget)
+				n, err := lintVectorscanCosts(cmd, set.Rules, budget)
 				if err != nil {
 					return &exitError{code: exitFindings, err: err}
 				}
 				warnings += n
 			}
 			if output != "" {
-				if err := writeBundle(output, srcs, set, db); err != nil {
-					return err
+				if err := set.WriteBundle(output); err != nil {
+					return &exitError{code: exitUsage, err: err}
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", output)
 			}
@@ -103,7 +105,7 @@ func newRulesCompileCmd() *cobra.Command {
 // A build without Vectorscan says so and warns about nothing.
 func lintVectorscanCosts(cmd *cobra.Command, set *ir.RuleSet, budget time.Duration) (int, error) {
 	costs, err := engine.VectorscanCosts(set)
-	if errors.Is(err, hsmatch.ErrUnavailable) {
+	if errors.Is(err, engine.ErrVectorscanUnavailable) {
 		fmt.Fprintln(cmd.ErrOrStderr(), "--lint-vectorscan: skipped, this build has no vectorscan backend")
 		return 0, nil
 	}
@@ -135,34 +137,6 @@ func lintVectorscanCosts(cmd *cobra.Command, set *ir.RuleSet, budget time.Durati
 	return warnings, nil
 }
 
-// writeBundle writes the rule set, and the database's Vectorscan image when it has one.
-func writeBundle(path string, srcs []dsl.Source, set *ir.RuleSet, db *engine.Database) error {
-	names := make([]string, len(srcs))
-	for i, s := range srcs {
-		names[i] = s.Name
-	}
-	b := &bundle.Bundle{Created: time.Now().UTC(), Backend: string(db.Backend()), Sources: names, Rules: set}
-	if db.Backend() == engine.BackendVectorscan {
-		img, err := db.VectorscanImage()
-		if err != nil {
-			return fmt.Errorf("bundle: %w", err)
-		}
-		b.Vectorscan = img
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("create bundle: %w", err)
-	}
-	if err := bundle.Write(f, b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("close bundle: %w", err)
-	}
-	return nil
-}
-
 // ruleSummary is one entry of `rules list --format json`.
 type ruleSummary struct {
 	ID       string       `json:"id"`
@@ -182,7 +156,7 @@ func newRulesListCmd() *cobra.Command {
 		Short: "List rules, one per line with the id first",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := loadRuleSet(dirArg(args), bundlePath)
+			set, err := loadRuleSet(cmd, dirArg(args), bundlePath)
 			if err != nil {
 				return err
 			}
@@ -223,11 +197,11 @@ func newRulesExplainCmd() *cobra.Command {
 		Short: "Show a rule: title, severity and decision, scope, remediation and its source",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := loadRuleSet(dir, "")
+			set, err := loadRuleSet(cmd, dir, "")
 			if err != nil {
 				return err
 			}
-			r := set.DB.Rule(args[0])
+			r := set.DB().Rule(args[0])
 			if r == nil {
 				return usageErr("no rule %q (see oktsec rules list)", args[0])
 			}
@@ -274,7 +248,7 @@ func newRulesTestCmd() *cobra.Command {
 		Short: "Run every rule's embedded examples; fail on a missed match or a false hit",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			set, err := loadRuleSet(dirArg(args), "")
+			set, err := loadRuleSet(cmd, dirArg(args), "")
 			if err != nil {
 				return err
 			}

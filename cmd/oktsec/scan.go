@@ -66,14 +66,17 @@ Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 on a usage 
 	return cmd
 }
 
-func loadRuleSet(dir, bundlePath string) (*rules.Set, error) {
-	switch {
-	case dir != "" && bundlePath != "":
+// loadRuleSet loads the built-in rule set, the rules of dir or a bundle, for a command run.
+func loadRuleSet(cmd *cobra.Command, dir, bundlePath string) (*rules.Set, error) {
+	if dir != "" && bundlePath != "" {
 		return nil, usageErr("--rules and --bundle cannot be used together")
-	case bundlePath != "":
-		return rules.LoadBundle(bundlePath)
 	}
-	set, err := rules.Load(dir)
+	return loadRules(cmd, rules.Spec{Rules: dir, Bundle: bundlePath}, "")
+}
+
+// loadRules loads a rule set with the command's cache and logger, and backend ("" for the best).
+func loadRules(cmd *cobra.Command, spec rules.Spec, backend engine.Backend) (*rules.Set, error) {
+	set, err := rules.Load(cmd.Context(), spec, rules.Options{CacheDir: cacheDir(), Backend: backend, Logger: logger(cmd)})
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: fmt.Errorf("load rules: %w", err)}
 	}
@@ -105,11 +108,12 @@ func runScan(cmd *cobra.Command, o *scanOptions, args []string) error {
 	if o.format == "json" && len(inputs) > 1 {
 		return usageErr("--format json describes one input; use --format jsonl for %d inputs", len(inputs))
 	}
-	set, err := loadRuleSet(o.rulesDir, o.bundle)
+	set, err := loadRuleSet(cmd, o.rulesDir, o.bundle)
 	if err != nil {
 		return err
 	}
-	scanner := engine.NewScanner(set.DB)
+	db := set.DB()
+	scanner := engine.NewScanner(db)
 	out := bufio.NewWriter(cmd.OutOrStdout())
 	defer out.Flush()
 
@@ -128,7 +132,7 @@ func runScan(cmd *cobra.Command, o *scanOptions, args []string) error {
 		}
 		switch o.format {
 		case "text":
-			writeText(out, fr, set.DB)
+			writeText(out, fr, db)
 		case "jsonl":
 			if err := writeJSONL(out, fr); err != nil {
 				return err
@@ -146,7 +150,7 @@ func runScan(cmd *cobra.Command, o *scanOptions, args []string) error {
 			return fmt.Errorf("write json: %w", err)
 		}
 	case "sarif":
-		if err := writeSARIF(out, results, set.DB); err != nil {
+		if err := writeSARIF(out, results, db); err != nil {
 			return err
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"runtime"
 
 	"github.com/oktsec/oktsec/engine"
-	"github.com/oktsec/oktsec/engine/hsmatch"
 	"github.com/oktsec/oktsec/rules"
 	"github.com/spf13/cobra"
 )
@@ -19,13 +18,13 @@ func newVersionCmd() *cobra.Command {
 		Short: "Print the version, the engine backend and the built-in rule count",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			set, err := rules.Load("")
+			set, err := loadRules(cmd, rules.Spec{}, "")
 			if err != nil {
 				return err
 			}
-			backend := string(set.DB.Backend())
-			if set.DB.Backend() == engine.BackendVectorscan {
-				backend += " [" + hsmatch.RuntimeInfo() + "]"
+			backend := string(set.DB().Backend())
+			if set.DB().Backend() == engine.BackendVectorscan {
+				backend += " [" + engine.VectorscanRuntime() + "]"
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "oktsec %s (%s, backend: %s, built-in rules: %d)\n",
 				version, runtime.Version(), backend, len(set.Rules.Rules))

@@ -150,7 +150,7 @@ func writeSummary(p printer, run *Run) {
 		p("| rule set compile (rules.Load), ms | %s | – | – | |\n", pm(c.Stat("ns/op").Scale(1e-6)))
 	}
 	if c := run.Get("Compile/from=bundle"); c != nil {
-		p("| bundle load (rules.LoadBundle), ms | %s | – | – | |\n", pm(c.Stat("ns/op").Scale(1e-6)))
+		p("| bundle load (rules.Load of a bundle), ms | %s | – | – | |\n", pm(c.Stat("ns/op").Scale(1e-6)))
 	}
 	if c := run.Get("ScanCLI/input=dir"); c != nil {
 		p("| `oktsec scan` of %s MCP messages (%s), s | %s | – | – | |\n", num(c.Stat("files").Median),

@@ -1,0 +1,5 @@
+package rules
+
+import "log/slog"
+
+var discardLogger = slog.New(slog.DiscardHandler)
