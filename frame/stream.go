@@ -14,7 +14,17 @@ import (
 // memory does not grow with the content.
 //
 // Progress tells how far the content is judged, for a caller that holds content back until
-// it is (a gateway forwarding a response as it streams).
+// it is (a gateway forwarding a response as it streams). The most a caller holds back:
+//
+//   - JSON-RPC bodies and JSON Lines: the message (or line) being read, up to the message
+//     limit (16 MiB by default); a longer value or line is scanned as text, as below.
+//   - SSE: the event being read, up to the message limit; a longer event or line fails the
+//     stream with ErrTooLarge rather than being passed on unjudged.
+//   - Text: the text itself up to the engine's unit buffer (1 MiB by default), which is
+//     scanned whole at Close; beyond it, the window: about the rule set's longest match plus
+//     its longest literal and the open run of encoding characters (up to MaxEncodedRun), so a
+//     long text flows with a lag of a few KiB. Rules that count or negate are only decided at
+//     Close, so a caller that must honour them holds the end of the text until then.
 //
 // A stream is not safe for concurrent use.
 type Stream struct {
