@@ -16,8 +16,8 @@ import (
 	"testing"
 
 	"github.com/oktsec/oktsec/engine"
-	"github.com/oktsec/oktsec/engine/pattern"
 	"github.com/oktsec/oktsec/frame"
+	"github.com/oktsec/oktsec/pattern"
 	"github.com/oktsec/oktsec/rules"
 )
 

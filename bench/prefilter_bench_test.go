@@ -6,7 +6,7 @@ import (
 
 	"github.com/cloudflare/ahocorasick"
 	"github.com/oktsec/oktsec/engine/acmatch"
-	"github.com/oktsec/oktsec/engine/pattern"
+	"github.com/oktsec/oktsec/pattern"
 )
 
 // BenchmarkLiteralPositions compares the two ways of finding where the rule set's prefilter

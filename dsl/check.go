@@ -9,9 +9,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
-	"github.com/oktsec/oktsec/engine/normalize"
-	"github.com/oktsec/oktsec/engine/pattern"
 	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/normalize"
+	"github.com/oktsec/oktsec/pattern"
 )
 
 var (

@@ -8,8 +8,8 @@ import (
 
 	"github.com/oktsec/oktsec/engine/acmatch"
 	"github.com/oktsec/oktsec/engine/hsmatch"
-	"github.com/oktsec/oktsec/engine/pattern"
 	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/pattern"
 )
 
 // Database is a compiled rule set. It is immutable and safe for concurrent use.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/oktsec/oktsec/engine/decode"
-	"github.com/oktsec/oktsec/engine/normalize"
+	"github.com/oktsec/oktsec/normalize"
 )
 
 // Decoding limits: encoded blobs are decoded and scanned as layers, up to these budgets.

@@ -5,8 +5,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/oktsec/oktsec/engine/normalize"
-	"github.com/oktsec/oktsec/engine/pattern"
+	"github.com/oktsec/oktsec/normalize"
+	"github.com/oktsec/oktsec/pattern"
 )
 
 // maxStoredMatches bounds the matches kept per pattern and unit; counts stay exact beyond it.

@@ -7,8 +7,8 @@ import (
 	"sort"
 
 	"github.com/oktsec/oktsec/engine/hsmatch"
-	"github.com/oktsec/oktsec/engine/normalize"
 	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/normalize"
 )
 
 // LayerPlain is the layer of text found as is in the input (not decoded from an encoding).

@@ -3,9 +3,9 @@ package engine
 import (
 	"fmt"
 
-	"github.com/oktsec/oktsec/engine/jsonscan"
-	"github.com/oktsec/oktsec/engine/normalize"
 	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/jsonscan"
+	"github.com/oktsec/oktsec/normalize"
 )
 
 // Unit is one piece of text the engine scans on its own, with the surface it belongs to. The

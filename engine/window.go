@@ -6,9 +6,9 @@ import (
 
 	"github.com/oktsec/oktsec/engine/decode"
 	"github.com/oktsec/oktsec/engine/hsmatch"
-	"github.com/oktsec/oktsec/engine/normalize"
-	"github.com/oktsec/oktsec/engine/pattern"
 	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/normalize"
+	"github.com/oktsec/oktsec/pattern"
 )
 
 // A window scan finds in a text unit that arrives in pieces exactly the matches a whole scan

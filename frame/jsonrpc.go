@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 
 	"github.com/oktsec/oktsec/engine"
-	"github.com/oktsec/oktsec/engine/jsonscan"
 	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/jsonscan"
 )
 
 // Methods whose params are prompt material, resources, or tool arguments.

@@ -15,7 +15,7 @@ import (
 	"github.com/oktsec/oktsec/bundle"
 	"github.com/oktsec/oktsec/dsl"
 	"github.com/oktsec/oktsec/engine/decode"
-	"github.com/oktsec/oktsec/engine/jsonscan"
+	"github.com/oktsec/oktsec/jsonscan"
 )
 
 // FuzzJSONScan: jsonscan.Scan never panics on any bytes, and on valid JSON every string it

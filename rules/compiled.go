@@ -11,8 +11,8 @@ import (
 	"slices"
 
 	"github.com/oktsec/oktsec/dsl"
-	"github.com/oktsec/oktsec/engine/pattern"
 	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/pattern"
 )
 
 // The compiled-sources cache keeps what compiling a rule set's sources produced — the lowered

@@ -12,8 +12,8 @@ import (
 	"github.com/oktsec/oktsec/bundle"
 	"github.com/oktsec/oktsec/dsl"
 	"github.com/oktsec/oktsec/engine"
-	"github.com/oktsec/oktsec/engine/pattern"
 	"github.com/oktsec/oktsec/ir"
+	"github.com/oktsec/oktsec/pattern"
 )
 
 // Spec says which rule set to load: the built-in one when both fields are empty.

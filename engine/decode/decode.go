@@ -6,7 +6,7 @@ package decode
 import (
 	"unicode/utf8"
 
-	"github.com/oktsec/oktsec/engine/normalize"
+	"github.com/oktsec/oktsec/normalize"
 )
 
 // Kind names an encoding; it is the layer name of findings made in its decoded text.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/oktsec/oktsec/dsl"
 	"github.com/oktsec/oktsec/engine/hsmatch"
-	"github.com/oktsec/oktsec/engine/pattern"
+	"github.com/oktsec/oktsec/pattern"
 	"github.com/oktsec/oktsec/rules"
 )
 

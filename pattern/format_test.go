@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/oktsec/oktsec/dsl"
-	"github.com/oktsec/oktsec/engine/pattern"
+	"github.com/oktsec/oktsec/pattern"
 )
 
 // TestFormatPreservesMatches: for every string of the built-in rules, the formatted expression

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/oktsec/oktsec/engine/jsonscan"
+	"github.com/oktsec/oktsec/jsonscan"
 )
 
 // TestMapOfMatchesDecoding: for strings full of escapes, the lazily built map covers exactly

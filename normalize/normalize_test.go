@@ -3,7 +3,7 @@ package normalize_test
 import (
 	"testing"
 
-	"github.com/oktsec/oktsec/engine/normalize"
+	"github.com/oktsec/oktsec/normalize"
 )
 
 func TestText(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/oktsec/oktsec/engine/normalize"
+	"github.com/oktsec/oktsec/normalize"
 )
 
 // MaxDepth bounds nesting; deeper input is rejected as not JSON.

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/cockroachdb/datadriven"
-	"github.com/oktsec/oktsec/engine/pattern"
+	"github.com/oktsec/oktsec/pattern"
 )
 
 func factorString(f pattern.Factor) string {
