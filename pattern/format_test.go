@@ -14,7 +14,7 @@ import (
 // TestFormatPreservesMatches: for every string of the built-in rules, the formatted expression
 // finds exactly the matches of the original on every example text and on mutations of them.
 func TestFormatPreservesMatches(t *testing.T) {
-	srcs, err := dsl.LoadFS(os.DirFS("../../rules"), ".")
+	srcs, err := dsl.LoadFS(os.DirFS("../rules"), ".")
 	if err != nil {
 		t.Fatal(err)
 	}
