@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/oktsec/oktsec/ir"
 )
@@ -25,31 +28,73 @@ type Source struct {
 // Compile parses, checks and lowers the sources into one rule set. The rule set is nil when any
 // diagnostic is an error; warnings (lints) come back either way.
 func Compile(sources []Source) (*ir.RuleSet, Diagnostics) {
-	c := &checker{}
-	set := &ir.RuleSet{}
+	return compile(sources, runtime.GOMAXPROCS(0))
+}
+
+// compile is Compile with at most workers goroutines parsing files and checking rules. The
+// result does not depend on workers: files are parsed and rules checked independently, each
+// rule into its own diagnostics, and everything is put back together in source order.
+func compile(sources []Source, workers int) (*ir.RuleSet, Diagnostics) {
+	files := make([]*File, len(sources))
+	parseErrs := make([]error, len(sources))
+	parallel(len(sources), workers, func(i int) {
+		files[i], parseErrs[i] = Parse(sources[i].Name, sources[i].Data)
+	})
+
+	// A step is, in source order, a file's parse error, a duplicate rule id or a rule to check.
+	type step struct {
+		diag  *Diagnostic
+		rule  *Rule
+		src   *Source
+		out   *ir.Rule
+		diags Diagnostics
+	}
+	var steps []*step
+	var jobs []*step
 	first := map[string]ir.Position{}
-	for _, src := range sources {
-		f, err := Parse(src.Name, src.Data)
-		if err != nil {
-			if d, ok := err.(*Diagnostic); ok {
-				c.diags = append(c.diags, d)
-			} else {
-				c.diags = append(c.diags, &Diagnostic{Pos: Pos{File: src.Name, Line: 1, Column: 1}, Msg: err.Error()})
+	for i := range sources {
+		src := &sources[i]
+		if err := parseErrs[i]; err != nil {
+			d, ok := err.(*Diagnostic)
+			if !ok {
+				d = &Diagnostic{Pos: Pos{File: src.Name, Line: 1, Column: 1}, Msg: err.Error()}
 			}
+			steps = append(steps, &step{diag: d})
 			continue
 		}
-		for _, r := range f.Rules {
+		for _, r := range files[i].Rules {
 			if p, dup := first[r.ID]; dup {
-				c.errorf(r.Pos, r.ID, "duplicate rule id %s (first defined at %s)", r.ID, p)
+				dc := &checker{}
+				dc.errorf(r.Pos, r.ID, "duplicate rule id %s (first defined at %s)", r.ID, p)
+				steps = append(steps, &step{diag: dc.diags[0]})
 				continue
 			}
 			first[r.ID] = posOf(r.Pos)
-			if out := c.rule(r); out != nil {
-				if r.Pos.Offset <= r.EndPos.Offset && r.EndPos.Offset <= len(src.Data) {
-					out.Source = string(src.Data[r.Pos.Offset:r.EndPos.Offset])
-				}
-				set.Rules = append(set.Rules, out)
+			st := &step{rule: r, src: src}
+			steps = append(steps, st)
+			jobs = append(jobs, st)
+		}
+	}
+	parallel(len(jobs), workers, func(i int) {
+		st := jobs[i]
+		c := &checker{}
+		st.out = c.rule(st.rule)
+		st.diags = c.diags
+	})
+
+	c := &checker{}
+	set := &ir.RuleSet{}
+	for _, st := range steps {
+		if st.diag != nil {
+			c.diags = append(c.diags, st.diag)
+			continue
+		}
+		c.diags = append(c.diags, st.diags...)
+		if out, r := st.out, st.rule; out != nil {
+			if r.Pos.Offset <= r.EndPos.Offset && r.EndPos.Offset <= len(st.src.Data) {
+				out.Source = string(st.src.Data[r.Pos.Offset:r.EndPos.Offset])
 			}
+			set.Rules = append(set.Rules, out)
 		}
 	}
 	c.diags.sort()
@@ -57,6 +102,47 @@ func Compile(sources []Source) (*ir.RuleSet, Diagnostics) {
 		return nil, c.diags
 	}
 	return set, c.diags
+}
+
+// parallel calls f(0) ... f(n-1) on at most workers goroutines and returns when all are done.
+func parallel(n, workers int, f func(int)) {
+	if workers > n {
+		workers = n
+	}
+	if workers <= 1 {
+		for i := 0; i < n; i++ {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var panicOnce sync.Once
+	var panicked any
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				// A panic goes to the caller, as it would without the goroutines.
+				if r := recover(); r != nil {
+					panicOnce.Do(func() { panicked = r })
+					next.Store(int64(n))
+				}
+			}()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 }
 
 // LoadFS reads every rule file (*.okt) under dir in fsys, in name order.
