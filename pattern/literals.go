@@ -92,50 +92,68 @@ func dedupe(set []string) []string {
 // asciiLower folds a string the way the prefilter folds text (see Canon).
 func asciiLower(s string) string { return canonString(s) }
 
-func analyze(re *syntax.Regexp) info {
+// analyzer computes infos, remembering the info of each node: prefilters, branches and
+// secondary factors look at the same sub-expressions again. The nodes must not change while it
+// is in use, and infos are never modified once computed (their sets may be shared).
+type analyzer struct {
+	memo map[*syntax.Regexp]info
+}
+
+func newAnalyzer() *analyzer { return &analyzer{memo: map[*syntax.Regexp]info{}} }
+
+func (z *analyzer) analyze(re *syntax.Regexp) info {
+	if in, ok := z.memo[re]; ok {
+		return in
+	}
+	in := z.analyze1(re)
+	z.memo[re] = in
+	return in
+}
+
+func (z *analyzer) analyze1(re *syntax.Regexp) info {
 	switch re.Op {
 	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
 		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
 		return info{exact: []string{""}}
 	case syntax.OpLiteral:
-		return literalInfo(re)
+		return z.literalInfo(re)
 	case syntax.OpCharClass:
 		return classInfo(re)
 	case syntax.OpCapture:
-		return analyze(re.Sub[0])
+		return z.analyze(re.Sub[0])
 	case syntax.OpPlus:
-		return repeatInfo(re.Sub[0], -1)
+		return z.repeatInfo(re.Sub[0], -1)
 	case syntax.OpRepeat:
 		if re.Min == 0 {
 			return info{}
 		}
 		if re.Min == re.Max && re.Min <= 4 {
 			// A short fixed repeat of an exact set is exact: [/\\]{2} is 4 strings.
-			sub := part{info: analyze(re.Sub[0]), min: minLen(re.Sub[0]), max: maxLen(re.Sub[0])}
+			sub := part{info: z.analyze(re.Sub[0]), min: minLen(re.Sub[0]), max: maxLen(re.Sub[0])}
 			if sub.exact != nil {
 				parts := make([]part, re.Min)
 				for i := range parts {
 					parts[i] = sub
 				}
-				return concatInfo(parts)
+				return z.concatInfo(parts)
 			}
 		}
-		return repeatInfo(re.Sub[0], re.Max)
+		return z.repeatInfo(re.Sub[0], re.Max)
 	case syntax.OpConcat:
 		parts := make([]part, len(re.Sub))
 		for i, s := range re.Sub {
-			parts[i] = part{info: analyze(s), min: minLen(s), max: maxLen(s), re: s}
+			parts[i] = part{info: z.analyze(s), min: minLen(s), max: maxLen(s), re: s}
 		}
-		return concatInfo(parts)
+		return z.concatInfo(parts)
 	case syntax.OpAlternate:
-		return alternateInfo(re.Sub)
+		return z.alternateInfo(re.Sub)
 	}
 	return info{} // any char, star, quest: nothing known
 }
 
 // repeatInfo: the first repetition holds a required literal; later ones shift its offset.
-func repeatInfo(sub *syntax.Regexp, max int) info {
-	in := analyze(sub)
+func (z *analyzer) repeatInfo(sub *syntax.Regexp, max int) info {
+	in := z.analyze(sub)
 	set, off := in.required()
 	if set == nil {
 		return info{foldKS: in.foldKS}
@@ -150,7 +168,7 @@ func repeatInfo(sub *syntax.Regexp, max int) info {
 // literalInfo handles a literal: its folded form is exact. In a case-insensitive literal, a
 // rune with a longer case variant (k and the Kelvin sign) marks the analysis foldKS, and a rare
 // form itself (the Kelvin sign) is not used as a literal, since text may hold its short form.
-func literalInfo(re *syntax.Regexp) info {
+func (z *analyzer) literalInfo(re *syntax.Regexp) info {
 	if re.Flags&syntax.FoldCase == 0 {
 		return info{exact: []string{canonString(string(re.Rune))}}
 	}
@@ -175,7 +193,7 @@ func literalInfo(re *syntax.Regexp) info {
 		run = append(run, r)
 	}
 	flush()
-	in := concatInfo(parts)
+	in := z.concatInfo(parts)
 	in.foldKS = foldKS
 	return in
 }
@@ -209,7 +227,7 @@ type part struct {
 
 // concatInfo combines a sequence: adjacent exact parts multiply into longer exact strings (while
 // the sets stay small); the best chunk or required set becomes the prefilter.
-func concatInfo(parts []part) info {
+func (z *analyzer) concatInfo(parts []part) info {
 	var best candidate
 	foldKS := false
 	cur := []string{""}
@@ -228,7 +246,7 @@ func concatInfo(parts []part) info {
 			// An exact prefix before an alternation joins each branch: the parser factors
 			// common prefixes out (ssn|ss# becomes s(?:sn|s#)), and the joined literals are
 			// longer than either side alone.
-			if set, off, ok := distribute(cur, p.re); ok {
+			if set, off, ok := z.distribute(cur, p.re); ok {
 				best = better(best, candidate{set: set, off: [2]int{curOff[0] + off[0], curOff[1] + off[1]}})
 			}
 			flush()
@@ -264,7 +282,7 @@ func concatInfo(parts []part) info {
 // distribute returns the required set of prefix followed by an alternation, computed branch
 // by branch with the prefix joined to each; ok is false when re is no alternation, the prefix is
 // empty, or a branch has no literal.
-func distribute(prefix []string, re *syntax.Regexp) ([]string, [2]int, bool) {
+func (z *analyzer) distribute(prefix []string, re *syntax.Regexp) ([]string, [2]int, bool) {
 	if re == nil || len(prefix) == 0 || len(prefix) == 1 && prefix[0] == "" {
 		return nil, [2]int{}, false
 	}
@@ -284,7 +302,7 @@ func distribute(prefix []string, re *syntax.Regexp) ([]string, [2]int, bool) {
 	var set []string
 	off := [2]int{-1, 0}
 	for _, b := range re.Sub {
-		in := concatInfo([]part{head, {info: analyze(b), min: minLen(b), max: maxLen(b), re: b}})
+		in := z.concatInfo([]part{head, {info: z.analyze(b), min: minLen(b), max: maxLen(b), re: b}})
 		s, o := in.required()
 		if s == nil {
 			return nil, [2]int{}, false
@@ -306,13 +324,13 @@ func longest(set []string) int {
 	return n
 }
 
-func alternateInfo(subs []*syntax.Regexp) info {
+func (z *analyzer) alternateInfo(subs []*syntax.Regexp) info {
 	var exact, req []string
 	allExact, allReq := true, true
 	foldKS := false
 	off := [2]int{-1, 0}
 	for _, s := range subs {
-		in := analyze(s)
+		in := z.analyze(s)
 		foldKS = foldKS || in.foldKS
 		if in.exact == nil {
 			allExact = false
@@ -353,18 +371,18 @@ const maxFactors = 3
 
 // prefilters derives the prefilters of re: one per branch (see branches) when every branch
 // has literals, else one for the whole expression.
-func prefilters(re *syntax.Regexp) ([]Prefilter, bool) {
-	whole := analyze(re)
+func (z *analyzer) prefilters(re *syntax.Regexp) ([]Prefilter, bool) {
+	whole := z.analyze(re)
 	if bs := branches(re); len(bs) > 1 {
 		var out []Prefilter
 		for _, b := range bs {
-			in := analyze(b)
+			in := z.analyze(b)
 			set, off := in.required()
 			if set == nil {
 				out = nil
 				break
 			}
-			out = append(out, newPrefilter(b, set, off))
+			out = append(out, z.newPrefilter(b, set, off))
 		}
 		if out != nil {
 			return out, whole.foldKS
@@ -374,13 +392,13 @@ func prefilters(re *syntax.Regexp) ([]Prefilter, bool) {
 	if set == nil {
 		return nil, whole.foldKS
 	}
-	return []Prefilter{newPrefilter(re, set, off)}, whole.foldKS
+	return []Prefilter{z.newPrefilter(re, set, off)}, whole.foldKS
 }
 
-func newPrefilter(b *syntax.Regexp, set []string, off [2]int) Prefilter {
+func (z *analyzer) newPrefilter(b *syntax.Regexp, set []string, off [2]int) Prefilter {
 	return Prefilter{
 		Factor:          Factor{Literals: set, Offset: off},
-		Secondary:       secondaryFactors(b, set, off),
+		Secondary:       z.secondaryFactors(b, set, off),
 		Branch:          Format(b),
 		LeadingBoundary: off == [2]int{0, 0} && startsWithBoundary(b),
 		First:           FirstBytes(b),
@@ -443,7 +461,7 @@ func branches(re *syntax.Regexp) []*syntax.Regexp {
 
 // secondaryFactors lists the selective required sets of the top-level sequence of re, other than
 // the primary one, most selective first.
-func secondaryFactors(re *syntax.Regexp, primary []string, primaryOff [2]int) []Factor {
+func (z *analyzer) secondaryFactors(re *syntax.Regexp, primary []string, primaryOff [2]int) []Factor {
 	for re.Op == syntax.OpCapture {
 		re = re.Sub[0]
 	}
@@ -461,7 +479,7 @@ func secondaryFactors(re *syntax.Regexp, primary []string, primaryOff [2]int) []
 		cur = []string{""}
 	}
 	for _, s := range re.Sub {
-		in := analyze(s)
+		in := z.analyze(s)
 		switch {
 		case in.exact == nil:
 			flush()

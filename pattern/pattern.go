@@ -188,7 +188,7 @@ func analyze1(expr string, window int, fast string) (*Analysis, error) {
 		a.FoldKS = hasKS(fast) // conservative: the override is compared case-insensitively
 		a.Prefilters = []Prefilter{{Factor: Factor{Literals: []string{asciiLower(fast)}, Offset: [2]int{0, max(0, a.MaxLen-len(fast))}}}}
 	} else {
-		a.Prefilters, a.FoldKS = prefilters(re)
+		a.Prefilters, a.FoldKS = newAnalyzer().prefilters(re)
 	}
 	return a, nil
 }
