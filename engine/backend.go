@@ -237,16 +237,21 @@ func (db *Database) hitRanges(hits []hsmatch.Hit, applies []bool, c *candidates)
 			continue
 		}
 		cp := db.patterns[p]
-		r := span{max(0, h.End-cp.maxLen), h.End - cp.minLen}
-		if r.end < r.start {
-			continue
-		}
-		if rs := c.ranges[p]; len(rs) > 0 && r.start <= rs[len(rs)-1].end+1 {
-			rs[len(rs)-1].end = max(rs[len(rs)-1].end, r.end)
-			continue
-		}
-		c.add(p, r)
+		c.addInOrder(p, span{max(0, h.End-cp.maxLen), h.End - cp.minLen})
 	}
+}
+
+// addInOrder adds a candidate range of pattern p that starts no earlier than the ranges before
+// it, merging it into the last one when they touch; an empty range is dropped.
+func (c *candidates) addInOrder(p int, r span) {
+	if r.end < r.start {
+		return
+	}
+	if rs := c.ranges[p]; len(rs) > 0 && r.start <= rs[len(rs)-1].end+1 {
+		rs[len(rs)-1].end = max(rs[len(rs)-1].end, r.end)
+		return
+	}
+	c.add(p, r)
 }
 
 // formBackend returns the Vectorscan database and the prefilter to run over one form of a
@@ -296,14 +301,6 @@ func (db *Database) allRanges(patterns []int, done, end int, applies []bool, c *
 			continue
 		}
 		cp := db.patterns[p]
-		r := span{max(0, done+1-cp.maxLen), end - cp.minLen}
-		if r.end < r.start {
-			continue
-		}
-		if rs := c.ranges[p]; len(rs) > 0 && r.start <= rs[len(rs)-1].end+1 {
-			rs[len(rs)-1].end = max(rs[len(rs)-1].end, r.end)
-			continue
-		}
-		c.add(p, r)
+		c.addInOrder(p, span{max(0, done+1-cp.maxLen), end - cp.minLen})
 	}
 }
